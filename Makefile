@@ -1,0 +1,98 @@
+# urun and conform: the only build entry. See README.md.
+PREFIX ?= /usr/local
+CC ?= gcc
+COVERAGE ?= 0
+VERSION := 0.1.0
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wundef -Wvla -Wwrite-strings -Werror=implicit-function-declaration
+ifeq ($(COVERAGE),1)
+OPT := -O0 -g --coverage
+else
+OPT := -O2 -g
+endif
+CFLAGS := -std=gnu11 $(OPT) $(WARNINGS) -D_GNU_SOURCE -DURUN_VERSION='"$(VERSION)"' \
+	-DURUN_COVERAGE=$(COVERAGE) -Iruntime/src/lib -MMD -MP
+ifeq ($(DEVELOPER),1)
+CFLAGS += -Werror
+endif
+LDLIBS := -ljansson -lseccomp
+LDFLAGS := $(if $(filter 1,$(COVERAGE)),--coverage)
+
+BUILD := runtime/build
+LIB_SRC := $(wildcard runtime/src/lib/*.c)
+CLI_SRC := $(wildcard runtime/src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:runtime/src/%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:runtime/src/%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard runtime/tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:runtime/tests/unit/%.c=$(BUILD)/tests/%)
+URUN := runtime/bin/urun
+PROBE := conformance/probe/probe
+
+.PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
+	check coverage report bench docs docs-check install clean
+all: $(URUN) $(PROBE)
+
+deps:
+	scripts/deps.sh
+
+$(BUILD)/%.o: runtime/src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/liburun.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(URUN): $(CLI_OBJ) $(BUILD)/liburun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/liburun.a $(LDLIBS)
+
+$(BUILD)/tests/%: runtime/tests/unit/%.c $(BUILD)/liburun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/liburun.a $(LDLIBS) -lcmocka
+
+$(PROBE): conformance/probe/probe.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
+
+fixtures: $(PROBE)
+	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE)
+
+unit: $(UNIT_BIN)
+	scripts/run-unit.sh $(UNIT_BIN)
+
+valgrind: $(UNIT_BIN) $(URUN)
+	VALGRIND=1 scripts/run-unit.sh $(UNIT_BIN)
+
+conformance-root: all fixtures
+	conformance/conform --runtime $(abspath $(URUN)) --out conformance/out/root
+
+conformance-unpriv: all fixtures
+	conformance/conform --runtime $(abspath $(URUN)) --unprivileged --out conformance/out/unpriv
+
+conformance: conformance-root conformance-unpriv
+
+docs: $(URUN)
+	scripts/gen-docs.sh $(URUN) docs
+
+docs-check: $(URUN)
+	scripts/gen-docs.sh --check $(URUN) docs
+
+check: deps all unit valgrind docs-check conformance
+
+coverage:
+	scripts/coverage.sh
+
+report: deps all fixtures
+	scripts/report.sh
+
+bench: deps all fixtures
+	scripts/bench.sh
+
+install: $(URUN)
+	install -D -m 0755 $(URUN) $(DESTDIR)$(PREFIX)/bin/urun
+	install -D -m 0644 docs/urun.1 $(DESTDIR)$(PREFIX)/share/man/man1/urun.1
+
+clean:
+	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

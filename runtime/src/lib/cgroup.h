@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Container cgroups on v1, v2 and hybrid hosts (this project's CI host is hybrid:
+ * v1 controllers under /sys/fs/cgroup/<ctrl>, a v2 tree at /sys/fs/cgroup/unified). */
+#ifndef URUN_CGROUP_H
+#define URUN_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+struct urun_err;
+
+/* Check linux.resources and linux.cgroupsPath (LINUX is the "linux" object, may be
+ * NULL) against what the host offers; errors name the field
+ * ("linux.resources.memory.limit: ..."). No side effects. */
+int urun_cgroup_validate(json_t *linux_obj, struct urun_err **err);
+/* Create the container's cgroup (linux.cgroupsPath, default "/urun/<id>"), apply
+ * linux.resources, and move PID into it in every hierarchy. On success *path is
+ * the cgroup path (to keep in state.json); on failure nothing is left. */
+int urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path,
+		      struct urun_err **err);
+/* Move PID into an existing container cgroup (exec). */
+int urun_cgroup_join(const char *path, pid_t pid, struct urun_err **err);
+/* The pids in the container's cgroup; *pids is malloc'd. */
+int urun_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct urun_err **err);
+/* Freeze or thaw the container (pause/resume). */
+int urun_cgroup_freeze(const char *path, bool frozen, struct urun_err **err);
+/* True when the container's cgroup is frozen. */
+bool urun_cgroup_frozen(const char *path);
+/* Remove the container's cgroup in every hierarchy (processes must be gone). */
+int urun_cgroup_destroy(const char *path, struct urun_err **err);
+/* The "cgroup" object of features-linux.json. Caller decrefs. */
+json_t *urun_cgroup_features(void);
+
+#endif

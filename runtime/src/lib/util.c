@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Allocation, string and file helpers (util.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "util.h"
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *r = strdup(s);
+
+	if (r == NULL)
+		abort();
+	return r;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+read_file(const char *path, char **out, size_t *len, struct urun_err **err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t size = 0, cap = 4096;
+	const size_t max = 16 << 20;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'", path);
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t n;
+
+		if (size + 1 >= cap) {
+			if (cap >= max)
+				return urun_err_set(err, EFBIG, "read '%s'", path);
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + size, cap - size - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return urun_err_set(err, errno, "read '%s'", path);
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	buf[size] = '\0';
+	if (len)
+		*len = size;
+	*out = steal_ptr(&buf);
+	return 0;
+}
+
+int
+write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		  struct urun_err **err)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+	_cleanup_close_ int fd = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'", tmp);
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int saved = errno;
+
+		unlink(tmp);
+		return urun_err_set(err, saved, "write '%s'", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int saved = errno;
+
+		unlink(tmp);
+		return urun_err_set(err, saved, "rename '%s'", tmp);
+	}
+	return 0;
+}
+
+int
+write_file_str(const char *path, const char *s, struct urun_err **err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'", path);
+	if (write_all(fd, s, strlen(s)) < 0)
+		return urun_err_set(err, errno, "write '%s'", path);
+	return 0;
+}
+
+int
+mkdir_p(const char *path, mode_t mode, struct urun_err **err)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return urun_err_set(err, errno, "mkdir '%s'", p);
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+static int
+remove_at(int dirfd, const char *name, dev_t dev, struct urun_err **err)
+{
+	struct stat st;
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : urun_err_set(err, errno, "stat '%s'", name);
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+			return urun_err_set(err, errno, "unlink '%s'", name);
+		return 0;
+	}
+	if (st.st_dev != dev)
+		return urun_err_set(err, EBUSY, "remove '%s': a mount point", name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'", name);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return urun_err_set(err, errno, "opendir '%s'", name);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (remove_at(dirfd(d), de->d_name, dev, err) < 0)
+			return urun_err_wrap(err, "%s", name);
+	}
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return urun_err_set(err, errno, "rmdir '%s'", name);
+	return 0;
+}
+
+int
+remove_tree(const char *path, struct urun_err **err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : urun_err_set(err, errno, "stat '%s'", path);
+	return remove_at(AT_FDCWD, path, st.st_dev, err);
+}
+
+int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -14,7 +14,7 @@
 #define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
-#define _cleanup_json_ _cleanup_(json_decrefp)
+#define _cleanup_json_ _cleanup_(json_decrefp)	/* jansson provides json_decrefp */
 #define _cleanup_strv_ _cleanup_(strv_freep)
 
 static inline void freep(void *p) { free(*(void **)p); }
@@ -22,7 +22,6 @@ static inline void freep(void *p) { free(*(void **)p); }
 static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
 static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
-static inline void json_decrefp(json_t **j) { json_decref(*j); }
 static inline void strv_freep(char ***v)
 {
 	if (*v == NULL)

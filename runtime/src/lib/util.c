@@ -179,23 +179,23 @@ mkdir_p(const char *path, mode_t mode, struct urun_err **err)
 }
 
 static int
-remove_at(int dirfd, const char *name, dev_t dev, struct urun_err **err)
+remove_at(int parent, const char *name, dev_t dev, struct urun_err **err)
 {
 	struct stat st;
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	int fd;
 
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : urun_err_set(err, errno, "stat '%s'", name);
 	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		if (unlinkat(parent, name, 0) < 0 && errno != ENOENT)
 			return urun_err_set(err, errno, "unlink '%s'", name);
 		return 0;
 	}
 	if (st.st_dev != dev)
 		return urun_err_set(err, EBUSY, "remove '%s': a mount point", name);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return urun_err_set(err, errno, "open '%s'", name);
 	d = fdopendir(fd);
@@ -209,7 +209,7 @@ remove_at(int dirfd, const char *name, dev_t dev, struct urun_err **err)
 		if (remove_at(dirfd(d), de->d_name, dev, err) < 0)
 			return urun_err_wrap(err, "%s", name);
 	}
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return urun_err_set(err, errno, "rmdir '%s'", name);
 	return 0;
 }

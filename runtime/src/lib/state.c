@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The state store (state.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "error.h"
+#include "log.h"
+#include "state.h"
+#include "util.h"
+
+char *
+urun_state_default_root(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return xstrdup("/run/urun");
+	if (xdg && *xdg)
+		return xasprintf("%s/urun", xdg);
+	return xasprintf("/tmp/urun-%u", (unsigned)geteuid());
+}
+
+int
+urun_id_check(const char *id, struct urun_err **err)
+{
+	if (id == NULL || *id == '\0')
+		return urun_err_set(err, 0, "container id: must not be empty");
+	if (strlen(id) > 1024)
+		return urun_err_set(err, 0, "container id: longer than 1024 bytes");
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return urun_err_set(err, 0, "container id '%s': not a valid name", id);
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		/* runc's set: letters, digits, and _ + - . */
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr("_+-.", *p))
+			return urun_err_set(err, 0, "container id: invalid character 0x%02x "
+					    "(allowed: letters, digits, _ + - .)", *p);
+	}
+	return 0;
+}
+
+int
+proc_stat(pid_t pid, uint64_t *start_time, bool *alive)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p, state;
+	unsigned long long st;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: parse after the last ')'. */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+				"%*d %*d %*d %*d %*d %*d %llu", &state, &st) != 2)
+		return -1;
+	if (start_time)
+		*start_time = st;
+	if (alive)
+		*alive = state != 'Z' && state != 'X' && state != 'x';
+	return 0;
+}
+
+bool
+proc_is_ours(pid_t pid, uint64_t start_time)
+{
+	uint64_t st;
+	bool alive;
+
+	if (pid <= 0 || proc_stat(pid, &st, &alive) < 0)
+		return false;
+	return alive && st == start_time;
+}
+
+const char *
+urun_status_name(enum status s)
+{
+	static const char *const names[] = { "creating", "created", "running", "paused",
+		"stopped" };
+
+	return names[s];
+}
+
+enum status
+urun_state_status(const struct urun_state *st)
+{
+	struct stat sb;
+
+	if (!proc_is_ours(st->pid, st->start_time))
+		return STATUS_STOPPED;
+	if (fstatat(st->dir_fd, "exec.fifo", &sb, 0) == 0)
+		return STATUS_CREATED;
+	if (st->cgroup_path && urun_cgroup_frozen(st->cgroup_path))
+		return STATUS_PAUSED;
+	return STATUS_RUNNING;
+}
+
+static int
+lock_dir(int fd, const char *id, struct urun_err **err)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		return urun_err_set(err, 0, "container '%s' is busy: another urun is "
+				    "creating or deleting it", id);
+	return urun_err_set(err, errno, "lock container '%s'", id);
+}
+
+/* Open ROOT/ID and take its lock. */
+static int
+open_locked(const char *dir, const char *id, struct urun_err **err)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return urun_err_set(err, 0, "container '%s' does not exist", id);
+		return urun_err_set(err, errno, "open '%s'", dir);
+	}
+	if (lock_dir(fd, id, err) < 0)
+		return -1;
+	return take_fd(&fd);
+}
+
+static struct urun_state *
+state_new(const char *id)
+{
+	struct urun_state *st = xcalloc(1, sizeof(*st));
+
+	st->id = xstrdup(id);
+	st->dir_fd = -1;
+	return st;
+}
+
+static int
+touch_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* A directory we hold locked whose state says "creating": its creator died.
+ * Kill what it may have left and remove the directory. */
+static int
+clean_debris(struct urun_state *st, struct urun_err **err)
+{
+	log_debug("container '%s': cleaning up after an interrupted create", st->id);
+	if (proc_is_ours(st->pid, st->start_time))
+		kill(st->pid, SIGKILL);
+	if (st->cgroup_path)
+		urun_cgroup_destroy(st->cgroup_path, NULL);
+	return urun_state_remove(st, err);
+}
+
+struct urun_state *
+urun_state_create(const char *root, const char *id, struct urun_err **err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	struct urun_state *st;
+
+	if (mkdir_p(root, 0711, err) < 0)
+		return NULL;
+	for (;;) {
+		_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
+		struct urun_state *old;
+
+		if (access(dir, F_OK) < 0)
+			break;
+		old = urun_state_load(root, id, true, err);
+		if (old == NULL) {
+			/* No readable state.json under a free lock: debris. */
+			struct urun_err *e2 = NULL;
+			int busy = *err && strstr((*err)->msg, "is busy");
+
+			if (busy)
+				return NULL;
+			urun_err_free(err);
+			if (remove_tree(dir, &e2) < 0) {
+				*err = e2;
+				return NULL;
+			}
+			continue;
+		}
+		if (!old->creating) {
+			urun_state_free(old);
+			urun_err_set(err, 0, "container '%s' already exists", id);
+			return NULL;
+		}
+		if (clean_debris(old, err) < 0) {
+			urun_state_free(old);
+			return NULL;
+		}
+		urun_state_free(old);
+	}
+	tmp = xasprintf("%s/.new-%s-%d", root, id, (int)getpid());
+	remove_tree(tmp, NULL);
+	if (mkdir(tmp, 0711) < 0) {
+		urun_err_set(err, errno, "mkdir '%s'", tmp);
+		return NULL;
+	}
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		urun_err_set(err, errno, "lock '%s'", tmp);
+		rmdir(tmp);
+		return NULL;
+	}
+	st = state_new(id);
+	st->dir = xasprintf("%s/%s", root, id);
+	st->creating = true;
+	st->locked = true;
+	st->owner = geteuid();
+	/* A marker so the directory is never empty: rename(2) then refuses to
+	 * replace a concurrent winner's directory. */
+	if (touch_at(fd, "creating") < 0 || rename(tmp, st->dir) < 0) {
+		if (*err == NULL)
+			urun_err_set(err, errno == ENOTEMPTY ? 0 : errno,
+				     errno == ENOTEMPTY || errno == EEXIST ?
+				     "container '%s' already exists" : "create state of '%s'", id);
+		remove_tree(tmp, NULL);
+		urun_state_free(st);
+		return NULL;
+	}
+	st->dir_fd = take_fd(&fd);
+	return st;
+}
+
+static int
+state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
+{
+	json_int_t pid = 0, start = 0, owner = 0;
+	const char *bundle = NULL, *rootfs = NULL, *created = NULL, *ver = NULL;
+	const char *cgroup = NULL;
+	int rootless = 0, creating = 0;
+	json_t *ann = NULL;
+	json_error_t jerr;
+
+	if (json_unpack_ex(doc, &jerr, 0, "{s:I, s?I, s:s, s?s, s?s, s?I, s?s, s?s, s?b, s?b, s?o}",
+			   "pid", &pid, "urun_start_time", &start, "bundle", &bundle,
+			   "rootfs", &rootfs, "created", &created, "owner", &owner,
+			   "ociVersion", &ver, "urun_cgroup", &cgroup, "urun_rootless", &rootless,
+			   "urun_creating", &creating, "annotations", &ann) < 0)
+		return urun_err_set(err, 0, "state.json of '%s': %s", st->id, jerr.text);
+	st->pid = (pid_t)pid;
+	st->start_time = (uint64_t)start;
+	st->bundle = xstrdup(bundle);
+	st->rootfs = xstrdup(rootfs ? rootfs : "");
+	st->created = xstrdup(created ? created : "");
+	st->owner = (uid_t)owner;
+	st->oci_version = xstrdup(ver ? ver : "1.3.0");
+	st->cgroup_path = cgroup ? xstrdup(cgroup) : NULL;
+	st->rootless = rootless;
+	st->creating = creating;
+	st->annotations = json_incref(ann);
+	return 0;
+}
+
+struct urun_state *
+urun_state_load(const char *root, const char *id, bool lock, struct urun_err **err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
+	_cleanup_free_ char *path = xasprintf("%s/state.json", dir);
+	_cleanup_close_ int fd = -1;
+	_cleanup_json_ json_t *doc = NULL;
+	struct urun_state *st;
+	json_error_t jerr;
+
+	if (lock)
+		fd = open_locked(dir, id, err);
+	else
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (!lock && errno == ENOENT)
+			urun_err_set(err, 0, "container '%s' does not exist", id);
+		else if (!lock)
+			urun_err_set(err, errno, "open '%s'", dir);
+		return NULL;
+	}
+	doc = json_load_file(path, 0, &jerr);
+	if (doc == NULL) {
+		if (access(path, F_OK) < 0)
+			urun_err_set(err, 0, "container '%s' does not exist (no state: an "
+				     "interrupted create?)", id);
+		else
+			urun_err_set(err, 0, "state.json of '%s': %s", id, jerr.text);
+		return NULL;
+	}
+	st = state_new(id);
+	st->dir = steal_ptr(&dir);
+	st->dir_fd = take_fd(&fd);
+	st->locked = lock;
+	if (state_from_json(st, doc, err) < 0) {
+		urun_state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+json_t *
+urun_state_to_json(const struct urun_state *st, enum status status)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+			      "ociVersion", st->oci_version ? st->oci_version : "1.3.0",
+			      "id", st->id, "status", urun_status_name(status),
+			      "bundle", st->bundle ? st->bundle : "",
+			      "rootfs", st->rootfs ? st->rootfs : "",
+			      "created", st->created ? st->created : "",
+			      "owner", (json_int_t)st->owner);
+
+	/* pid is REQUIRED while created or running; a stopped container has none. */
+	if (status != STATUS_STOPPED)
+		json_object_set_new(o, "pid", json_integer(st->pid));
+	else
+		json_object_set_new(o, "pid", json_integer(0));
+	json_object_set_new(o, "annotations", st->annotations ? json_deep_copy(st->annotations)
+			    : json_object());
+	return o;
+}
+
+int
+urun_state_save(const struct urun_state *st, struct urun_err **err)
+{
+	_cleanup_json_ json_t *o = urun_state_to_json(st, STATUS_CREATED);
+	_cleanup_free_ char *path = xasprintf("%s/state.json", st->dir);
+	_cleanup_free_ char *text = NULL;
+
+	json_object_set_new(o, "urun_start_time", json_integer((json_int_t)st->start_time));
+	json_object_set_new(o, "urun_rootless", json_boolean(st->rootless));
+	json_object_set_new(o, "urun_creating", json_boolean(st->creating));
+	json_object_del(o, "status");
+	if (st->cgroup_path)
+		json_object_set_new(o, "urun_cgroup", json_string(st->cgroup_path));
+	text = json_dumps(o, JSON_COMPACT);
+	return write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+int
+urun_state_remove(struct urun_state *st, struct urun_err **err)
+{
+	return remove_tree(st->dir, err);
+}
+
+void
+urun_state_free(struct urun_state *st)
+{
+	if (st == NULL)
+		return;
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
+	free(st->id);
+	free(st->dir);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	free(st->oci_version);
+	free(st->cgroup_path);
+	json_decref(st->annotations);
+	free(st);
+}
+
+void
+urun_state_freep(struct urun_state **st)
+{
+	urun_state_free(*st);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Applying the support table (support.h) to a config document. */
+#include <string.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "log.h"
+#include "support.h"
+#include "util.h"
+
+const char *
+verdict_name(enum verdict v)
+{
+	static const char *const names[] = { "supported", "ignored", "rejected" };
+
+	return names[v];
+}
+
+const struct support_row *
+support_find(const char *path)
+{
+	size_t n;
+	const struct support_row *rows = support_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].path, path) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+struct walk {
+	bool unpriv;
+	json_t *warned;		/* set of paths already warned about */
+	struct urun_err **err;
+};
+
+static int walk_value(struct walk *w, const char *path, json_t *v);
+
+/* Judge PATH (present in the document); 1 = descend, 0 = stop, -1 = rejected. */
+static int
+judge(struct walk *w, const char *path, const char *shown)
+{
+	const struct support_row *row = support_find(path);
+	enum verdict v;
+
+	if (row == NULL)
+		return 1;
+	v = w->unpriv ? row->unpriv : row->root;
+	if (v == REJECTED)
+		return urun_err_set(w->err, 0, "%s: not supported%s: %s", shown,
+				    w->unpriv ? " unprivileged" : "", row->reason);
+	if (v == IGNORED) {
+		if (!json_object_get(w->warned, path)) {
+			log_warn("%s: ignored%s: %s", path, w->unpriv ? " unprivileged" : "",
+				 row->reason);
+			json_object_set_new(w->warned, path, json_true());
+		}
+		return 0;
+	}
+	return 1;
+}
+
+static int
+walk_value(struct walk *w, const char *path, json_t *v)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_string(v)) {
+		_cleanup_free_ char *pv = xasprintf("%s=%s", path, json_string_value(v));
+		_cleanup_free_ char *shown = xasprintf("%s: '%s'", path, json_string_value(v));
+
+		return judge(w, pv, shown) < 0 ? -1 : 0;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			if (walk_value(w, path, child) < 0)
+				return -1;
+		return 0;
+	}
+	if (!json_is_object(v))
+		return 0;
+	json_object_foreach(v, key, child) {
+		_cleanup_free_ char *sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+		int r = judge(w, sub, sub);
+
+		if (r < 0)
+			return -1;
+		/* Maps (annotations, sysctl, unified) have no rows below them. */
+		if (r > 0 && walk_value(w, sub, child) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+support_check(json_t *doc, bool unpriv, struct urun_err **err)
+{
+	struct walk w = { unpriv, json_object(), err };
+	int r = walk_value(&w, "", doc);
+
+	json_decref(w.warned);
+	return r;
+}
+
+json_t *
+support_paths(enum verdict v, bool unpriv)
+{
+	size_t n;
+	const struct support_row *rows = support_table(&n);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		if ((unpriv ? rows[i].unpriv : rows[i].root) == v)
+			json_array_append_new(arr, json_string(rows[i].path));
+	return arr;
+}

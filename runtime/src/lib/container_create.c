@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* create: the parent side of the handshake (container.h, docs/design.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container.h"
+#include "error.h"
+#include "hooks.h"
+#include "idmap.h"
+#include "init.h"
+#include "log.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "state.h"
+#include "support.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+bool
+urun_rootless(int mode)
+{
+	_cleanup_free_ char *map = NULL;
+	unsigned a, b, c;
+
+	if (mode >= 0)
+		return mode;
+	if (geteuid() != 0)
+		return true;
+	/* Root of a user namespace someone else set up (buildah, podman rootless). */
+	if (read_file("/proc/self/uid_map", &map, NULL, NULL) < 0)
+		return false;
+	return sscanf(map, "%u %u %u", &a, &b, &c) != 3 || a != 0 || b != 0 || c != 4294967295U;
+}
+
+/* Unprivileged without a user namespace in the config: add one that maps the
+ * process user to the caller (no /etc/subuid needed), and a mount namespace. */
+static void
+add_namespace(struct urun_spec *s, int flag)
+{
+	s->namespaces = xrealloc(s->namespaces, (s->n_namespaces + 1) * sizeof(*s->namespaces));
+	s->namespaces[s->n_namespaces++] = (struct urun_ns){ flag, NULL };
+}
+
+static void
+complete_namespaces(struct urun_spec *s, bool rootless)
+{
+	if (!urun_spec_ns(s, CLONE_NEWNS))
+		add_namespace(s, CLONE_NEWNS);
+	if (!rootless || geteuid() == 0 || urun_spec_ns(s, CLONE_NEWUSER))
+		return;
+	add_namespace(s, CLONE_NEWUSER);
+	s->uid_maps = xcalloc(1, sizeof(*s->uid_maps));
+	s->gid_maps = xcalloc(1, sizeof(*s->gid_maps));
+	s->uid_maps[0] = (struct urun_idmap){ s->process.uid, geteuid(), 1 };
+	s->gid_maps[0] = (struct urun_idmap){ s->process.gid, getegid(), 1 };
+	s->n_uid_maps = s->n_gid_maps = 1;
+}
+
+/* Everything that can fail before anything exists. */
+static int
+validate(struct urun_spec *s, bool rootless, struct urun_err **err)
+{
+	if (!s->has_process)
+		return urun_err_set(err, 0, "config.json: process: required by create");
+	if (support_check(s->json, rootless, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (s->seccomp && urun_seccomp_validate(s->seccomp, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (s->hooks && urun_hooks_validate(s->hooks, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (!rootless && s->linux_obj && urun_cgroup_validate(s->linux_obj, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (s->process.terminal)
+		return 1;	/* checked against --console-socket by the caller */
+	return 0;
+}
+
+/* Namespaces joined by the parent: they apply to the child at clone (pid:
+ * to children only). User and mount are joined by the child. */
+static int
+join_parent_namespaces(const struct urun_spec *s, struct urun_err **err)
+{
+	static const int kinds[] = { CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+		CLONE_NEWCGROUP, CLONE_NEWPID };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const struct urun_ns *ns = urun_spec_ns(s, kinds[i]);
+		_cleanup_close_ int fd = -1;
+
+		if (ns == NULL || ns->path == NULL)
+			continue;
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, kinds[i]) < 0)
+			return urun_err_set(err, errno, "linux.namespaces: join '%s'", ns->path);
+	}
+	return 0;
+}
+
+static int
+clone_flags(const struct urun_spec *s)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < s->n_namespaces; i++)
+		if (s->namespaces[i].path == NULL)
+			flags |= s->namespaces[i].flag;
+	return flags;
+}
+
+static char *
+now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+struct creation {
+	const struct create_opts *o;
+	struct urun_spec *spec;
+	struct urun_state *st;
+	bool rootless;
+	pid_t pid;
+	int sock;		/* parent end */
+};
+
+static int
+run_runtime_hooks(struct creation *c, struct urun_err **err)
+{
+	_cleanup_json_ json_t *o = NULL;
+	_cleanup_free_ char *state = NULL;
+
+	if (c->spec->hooks == NULL)
+		return 0;
+	o = urun_state_to_json(c->st, STATUS_CREATING);
+	state = json_dumps(o, JSON_COMPACT);
+	if (urun_hooks_run(c->spec->hooks, "prestart", state, err) < 0 ||
+	    urun_hooks_run(c->spec->hooks, "createRuntime", state, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The parent's half of the handshake, once the child exists. */
+static int
+drive_child(struct creation *c, struct urun_err **err)
+{
+	struct sync_msg m;
+
+	if (proc_stat(c->pid, &c->st->start_time, NULL) < 0)
+		return urun_err_set(err, 0, "the container process exited during create");
+	if (urun_state_save(c->st, err) < 0)
+		return -1;
+	if (urun_spec_ns(c->spec, CLONE_NEWUSER) && !urun_spec_ns(c->spec, CLONE_NEWUSER)->path &&
+	    idmap_write(c->pid, c->spec, err) < 0)
+		return -1;
+	if (!c->rootless && urun_cgroup_enter(c->o->id, c->spec->linux_obj, c->pid,
+					      &c->st->cgroup_path, err) < 0)
+		return -1;
+	if (urun_state_save(c->st, err) < 0 ||
+	    sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)
+		return -1;
+	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0 || run_runtime_hooks(c, err) < 0 ||
+	    sync_send(c->sock, SYNC_HOOKS_DONE, NULL, err) < 0 ||
+	    sync_recv(c->sock, SYNC_READY, &m, err) < 0)
+		return -1;
+	c->st->creating = false;
+	return urun_state_save(c->st, err);
+}
+
+static void
+undo(struct creation *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+	}
+	if (c->st->cgroup_path)
+		urun_cgroup_destroy(c->st->cgroup_path, NULL);
+	urun_state_remove(c->st, NULL);
+}
+
+/* State fields, the config copy later commands use, and the exec fifo. */
+static int
+prepare_state(struct creation *c, struct urun_err **err)
+{
+	struct urun_state *st = c->st;
+	_cleanup_free_ char *copy = xasprintf("%s/config.json", st->dir);
+	_cleanup_free_ char *fifo = xasprintf("%s/exec.fifo", st->dir);
+
+	st->bundle = xstrdup(c->o->bundle);
+	st->rootfs = xstrdup(c->spec->root_path);
+	st->created = now_rfc3339();
+	st->oci_version = xstrdup(c->spec->oci_version);
+	st->annotations = json_incref(c->spec->annotations);
+	st->rootless = c->rootless;
+	if (json_dump_file(c->spec->json, copy, JSON_COMPACT) < 0)
+		return urun_err_set(err, errno, "write '%s'", copy);
+	/* Writable by the container's root, whatever host uid it maps to. */
+	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
+		return urun_err_set(err, errno, "mkfifo '%s'", fifo);
+	return 0;
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, struct urun_err **err)
+{
+	_cleanup_free_ char *text = xasprintf("%d", pid);
+
+	return write_file_atomic(path, text, strlen(text), 0644, err) < 0 ?
+	       urun_err_wrap(err, "--pid-file") : 0;
+}
+
+static int
+spawn(struct creation *c, int console_fd, struct urun_err **err)
+{
+	int sv[2];
+	struct init_ctx ctx = {
+		.spec = c->spec, .id = c->o->id, .bundle = c->o->bundle,
+		.state_dir = c->st->dir, .locked_fd = c->st->dir_fd, .console_fd = console_fd,
+		.preserve_fds = c->o->preserve_fds, .rootless = c->rootless,
+		.no_pivot = c->o->no_pivot,
+	};
+	const struct urun_ns *user = urun_spec_ns(c->spec, CLONE_NEWUSER);
+
+	ctx.new_userns = user && !user->path;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return urun_err_set(err, errno, "socketpair");
+	if (join_parent_namespaces(c->spec, err) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	fflush(NULL);
+	c->pid = (pid_t)syscall(SYS_clone, clone_flags(c->spec) | SIGCHLD, 0, 0, 0, 0);
+	if (c->pid == 0) {
+		close(sv[0]);
+		ctx.sync_fd = sv[1];
+		init_main(&ctx);
+	}
+	close(sv[1]);
+	c->sock = sv[0];
+	if (c->pid < 0) {
+		close(sv[0]);
+		return urun_err_set(err, errno, "clone the container process");
+	}
+	return 0;
+}
+
+int
+urun_container_create(const struct create_opts *o, pid_t *pid, struct urun_err **err)
+{
+	_cleanup_spec_ struct urun_spec *spec = NULL;
+	_cleanup_state_ struct urun_state *st = NULL;
+	_cleanup_close_ int console_fd = -1;
+	struct creation c = { .o = o, .sock = -1 };
+	int r;
+
+	spec = urun_spec_load(o->bundle, err);
+	if (spec == NULL)
+		return -1;
+	c.spec = spec;
+	c.rootless = urun_rootless(o->rootless);
+	complete_namespaces(spec, c.rootless);
+	r = validate(spec, c.rootless, err);
+	if (r < 0)
+		return -1;
+	if (r == 1 && o->console_socket == NULL)
+		return urun_err_set(err, 0, "process.terminal: needs --console-socket");
+	if (r == 1 && (console_fd = terminal_connect(o->console_socket, err)) < 0)
+		return -1;
+	st = urun_state_create(o->root, o->id, err);
+	if (st == NULL)
+		return -1;
+	c.st = st;
+	if (prepare_state(&c, err) < 0 || spawn(&c, console_fd, err) < 0 ||
+	    drive_child(&c, err) < 0 ||
+	    (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)) {
+		undo(&c);
+		if (c.sock >= 0)
+			close(c.sock);
+		return -1;
+	}
+	close(c.sock);
+	*pid = c.pid;
+	return 0;
+}

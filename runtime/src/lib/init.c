@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container init, from clone to execve (init.h, docs/design.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "hooks.h"
+#include "init.h"
+#include "process.h"
+#include "rootfs.h"
+#include "spec.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+/* Join the namespaces that must be entered from inside: user first (it grants
+ * the rights for the rest), then mount. The parent joined the others. */
+static int
+join_child_namespaces(const struct urun_spec *spec, struct urun_err **err)
+{
+	static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS };
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct urun_ns *ns = urun_spec_ns(spec, order[i]);
+		_cleanup_close_ int fd = -1;
+
+		if (ns == NULL || ns->path == NULL)
+			continue;
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, order[i]) < 0)
+			return urun_err_set(err, errno, "linux.namespaces: join '%s'", ns->path);
+		if (order[i] == CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+			return urun_err_set(err, errno, "become root in user namespace '%s'",
+					    ns->path);
+	}
+	return 0;
+}
+
+static int
+set_names(const struct urun_spec *spec, struct urun_err **err)
+{
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return urun_err_set(err, errno, "hostname '%s'", spec->hostname);
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return urun_err_set(err, errno, "domainname '%s'", spec->domainname);
+	return 0;
+}
+
+/* The state as hooks in the container namespace see it (runtime.md: the pid
+ * as seen by the container). */
+static char *
+container_state(const struct init_ctx *c, const char *status)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:O}", "ociVersion",
+			      c->spec->oci_version, "id", c->id, "status", status,
+			      "pid", (int)getpid(), "bundle", c->bundle, "annotations",
+			      c->spec->annotations ? c->spec->annotations : json_object());
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	return s;
+}
+
+static int
+run_hooks(const struct init_ctx *c, const char *stage, const char *status,
+	  struct urun_err **err)
+{
+	_cleanup_free_ char *state = NULL;
+
+	if (c->spec->hooks == NULL || json_object_get(c->spec->hooks, stage) == NULL)
+		return 0;
+	state = container_state(c, status);
+	return urun_hooks_run(c->spec->hooks, stage, state, err);
+}
+
+/* Everything up to parking on the exec fifo. */
+static int
+setup(const struct init_ctx *c, struct urun_err **err)
+{
+	const struct urun_spec *spec = c->spec;
+	struct rootfs_opts ro = { .no_pivot = c->no_pivot, .in_userns = c->new_userns ||
+				  c->rootless };
+	struct sync_msg m;
+
+	if (sync_recv(c->sync_fd, SYNC_MAPPED, &m, err) < 0)
+		return -1;
+	ro.cgroup_path = m.msg[0] ? m.msg : NULL;
+	/* Root of the new user namespace, when the maps give us one. */
+	if (c->new_userns) {
+		setresgid(0, 0, 0);
+		setresuid(0, 0, 0);
+	}
+	if (join_child_namespaces(spec, err) < 0 || set_names(spec, err) < 0)
+		return -1;
+	if (rootfs_prepare(spec, &ro, err) < 0)
+		return -1;
+	if (sync_send(c->sync_fd, SYNC_HOOKS, NULL, err) < 0 ||
+	    sync_recv(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+		return -1;
+	if (run_hooks(c, "createContainer", "created", err) < 0)
+		return -1;
+	if (rootfs_finish(spec, &ro, err) < 0)
+		return -1;
+	if (spec->process.terminal && terminal_setup(c->console_fd, &spec->process, err) < 0)
+		return -1;
+	if (spec->has_personality && personality(spec->personality) < 0)
+		return urun_err_set(err, errno, "linux.personality");
+	return process_limits(&spec->process, err);
+}
+
+/* Block until `start` opens the fifo for reading. */
+static int
+wait_for_start(int dirfd, struct urun_err **err)
+{
+	_cleanup_close_ int fd = openat(dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return urun_err_set(err, errno, "open exec fifo");
+	if (write_all(fd, "0", 1) < 0)
+		return urun_err_set(err, errno, "write exec fifo");
+	return 0;
+}
+
+static void
+keep_preserved_fds(int n)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+}
+
+void
+init_main(const struct init_ctx *c)
+{
+	struct urun_err *err = NULL;
+	int dirfd;
+	char *msg;
+
+	/* Die with urun until create has finished (an interrupted create must
+	 * not leave a parked init behind). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Our own open file description: the parent's holds the state lock, and
+	 * a copy kept here would hold it for as long as we stay parked. */
+	close(c->locked_fd);
+	dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		sync_fail(c->sync_fd, NULL);
+	syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (setup(c, &err) < 0)
+		sync_fail(c->sync_fd, err);
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (sync_send(c->sync_fd, SYNC_READY, NULL, &err) < 0)
+		_exit(1);
+	close(c->sync_fd);
+	if (wait_for_start(dirfd, &err) < 0)
+		goto fail;
+	close(dirfd);
+	if (run_hooks(c, "startContainer", "running", &err) < 0)
+		goto fail;
+	keep_preserved_fds(c->preserve_fds);
+	if (process_finalize(&c->spec->process, c->spec->seccomp, !c->rootless, &err) < 0)
+		goto fail;
+	process_exec(&c->spec->process, &err);
+fail:
+	/* create has returned: the caller's stderr is the only place left. */
+	msg = urun_err_format(err);
+	fprintf(stderr, "urun: %s\n", msg);
+	_exit(127);
+}

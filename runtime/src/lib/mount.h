@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Mounts: config "mounts" -> a plan of struct mount_op (no kernel calls, unit
+ * tested), then mount_apply() inside the rootfs. Targets are resolved with
+ * openat2(RESOLVE_IN_ROOT), so a symlink can never lead a mount out of the rootfs. */
+#ifndef URUN_MOUNT_H
+#define URUN_MOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct urun_err;
+struct urun_mount;
+
+enum mount_kind { MOUNT_FS, MOUNT_BIND, MOUNT_CGROUP };
+
+struct mount_op {
+	enum mount_kind kind;
+	char *source;
+	char *target;		/* absolute inside the container */
+	char *fstype;
+	unsigned long flags;	/* MS_* for mount(2) */
+	unsigned long propagation;	/* MS_SHARED|MS_SLAVE|... (| MS_REC), 0 none */
+	uint64_t attr_set, attr_clr;	/* MOUNT_ATTR_* applied recursively (rro, ...) */
+	char *data;		/* fs-specific options, comma-separated, or NULL */
+	bool recursive;		/* rbind */
+};
+
+/* Turn one config mount into an op; errors name the option ("unknown mount
+ * option 'x'"). */
+int mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **err);
+void mount_op_release(struct mount_op *op);
+
+/* Open PATH (absolute, inside the root ROOTFD) as O_PATH, creating missing
+ * directories, and the last component as a directory or (IS_FILE) an empty file. */
+int resolve_in_root(int rootfd, const char *path, bool create, bool is_file,
+		    struct urun_err **err);
+/* Perform OP inside ROOTFD (the rootfs, a mount point). CGROUP_PATH: the
+ * container's cgroup, for type "cgroup" mounts; may be NULL. */
+int mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
+		struct urun_err **err);
+/* Bind-remount the mount at /proc/self/fd/FD adding FLAGS, keeping flags the
+ * kernel locks in a user namespace (nosuid, nodev, noexec, atime). */
+int remount_bind(int fd, unsigned long flags, struct urun_err **err);
+
+#endif

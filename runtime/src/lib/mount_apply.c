@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Performing mount ops inside the rootfs (mount.h). Every target is an O_PATH
+ * fd from resolve_in_root(), mounted on through /proc/self/fd/N. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "mount.h"
+#include "util.h"
+
+static int
+open_in_root(int rootfd, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+}
+
+int
+resolve_in_root(int rootfd, const char *path, bool create, bool is_file,
+		struct urun_err **err)
+{
+	_cleanup_free_ char *rel = xstrdup(path[0] == '/' ? path + 1 : path);
+	char *end;
+	int fd;
+
+	if (*rel == '\0')
+		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	fd = open_in_root(rootfd, rel);
+	if (fd >= 0 || errno != ENOENT || !create)
+		return fd >= 0 ? fd : urun_err_set(err, errno, "open '%s' in the rootfs", path);
+	/* Create what is missing, one component at a time, each resolved from
+	 * the root again so a symlink met on the way stays inside. */
+	for (end = rel;; end++) {
+		char c = *end;
+		_cleanup_close_ int parent = -1;
+		char *slash, *name;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*end = '\0';
+		fd = open_in_root(rootfd, rel);
+		if (fd >= 0 || errno != ENOENT) {
+			if (fd < 0)
+				return urun_err_set(err, errno, "open '/%s' in the rootfs", rel);
+			*end = c;
+			if (c == '\0')
+				return fd;
+			close(fd);
+			continue;
+		}
+		slash = strrchr(rel, '/');
+		name = slash ? slash + 1 : rel;
+		if (slash)
+			*slash = '\0';
+		parent = slash ? open_in_root(rootfd, rel) : fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+		if (slash)
+			*slash = '/';
+		if (parent < 0)
+			return urun_err_set(err, errno, "open parent of '/%s'", rel);
+		if (c == '\0' && is_file) {
+			int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+				       O_NOFOLLOW, 0644);
+
+			if (f < 0)
+				return urun_err_set(err, errno, "create '/%s' in the rootfs", rel);
+			close(f);
+		} else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
+			return urun_err_set(err, errno, "mkdir '/%s' in the rootfs", rel);
+		}
+		fd = open_in_root(rootfd, rel);
+		if (fd < 0)
+			return urun_err_set(err, errno, "open '/%s' in the rootfs (a dangling "
+					    "symlink?)", rel);
+		*end = c;
+		if (c == '\0')
+			return fd;
+		close(fd);
+	}
+}
+
+static const char *
+fd_path(int fd, char buf[static 32])
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int
+remount_bind(int fd, unsigned long flags, struct urun_err **err)
+{
+	static const struct { unsigned long st, ms; } locked[] = {
+		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME }, { ST_RDONLY, MS_RDONLY },
+	};
+	char buf[32];
+	struct statvfs sv;
+
+	if (fstatvfs(fd, &sv) < 0)
+		return urun_err_set(err, errno, "statvfs");
+	/* In a user namespace these flags are locked: dropping them fails EPERM. */
+	for (size_t i = 0; i < sizeof(locked) / sizeof(locked[0]); i++)
+		if ((sv.f_flag & locked[i].st) && !(locked[i].ms == MS_RDONLY))
+			flags |= locked[i].ms;
+	if (mount(NULL, fd_path(fd, buf), NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+		return urun_err_set(err, errno, "remount");
+	return 0;
+}
+
+static int
+set_attrs(int fd, const struct mount_op *op, struct urun_err **err)
+{
+	struct mount_attr attr = { .attr_set = op->attr_set, .attr_clr = op->attr_clr };
+
+	if (attr.attr_set & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
+		attr.attr_clr |= MOUNT_ATTR__ATIME;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "mount_setattr");
+	return 0;
+}
+
+static bool
+source_is_dir(const struct mount_op *op)
+{
+	struct stat st;
+
+	if (op->kind != MOUNT_BIND)
+		return true;
+	return stat(op->source, &st) < 0 || S_ISDIR(st.st_mode);
+}
+
+/* type "cgroup": a read-only view of the container's own cgroups. On a v1 or
+ * hybrid host: a tmpfs with each hierarchy's container directory bound in;
+ * on a pure v2 host: the container's cgroup2 directory. */
+static int
+mount_cgroup(int rootfd, const struct mount_op *op, const char *cg, struct urun_err **err)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	_cleanup_close_ int fd = -1;
+	struct dirent *de;
+	struct statvfs sv;
+	char buf[32];
+
+	fd = resolve_in_root(rootfd, op->target, true, false, err);
+	if (fd < 0)
+		return -1;
+	if (statvfs("/sys/fs/cgroup/cgroup.controllers", &sv) == 0) {
+		_cleanup_free_ char *src = xasprintf("/sys/fs/cgroup%s", cg ? cg : "");
+
+		if (mount(src, fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+			return urun_err_set(err, errno, "bind '%s'", src);
+		return remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	}
+	if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=755") < 0)
+		return urun_err_set(err, errno, "mount tmpfs");
+	close(fd);
+	fd = resolve_in_root(rootfd, op->target, false, false, err);
+	d = opendir("/sys/fs/cgroup");
+	if (fd < 0 || d == NULL)
+		return fd < 0 ? -1 : urun_err_set(err, errno, "opendir '/sys/fs/cgroup'");
+	while ((de = readdir(d)) != NULL) {
+		_cleanup_free_ char *src = NULL;
+		_cleanup_close_ int sub = -1;
+		char lnk[256];
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		src = xasprintf("/sys/fs/cgroup/%s", de->d_name);
+		n = readlink(src, lnk, sizeof(lnk) - 1);
+		if (n > 0) {	/* cpu -> cpu,cpuacct */
+			lnk[n] = '\0';
+			symlinkat(lnk, fd, de->d_name);
+			continue;
+		}
+		free(src);
+		src = xasprintf("/sys/fs/cgroup/%s%s", de->d_name, cg ? cg : "");
+		if (access(src, F_OK) < 0) {
+			free(src);
+			src = xasprintf("/sys/fs/cgroup/%s", de->d_name);
+		}
+		if (mkdirat(fd, de->d_name, 0755) < 0 ||
+		    (sub = openat(fd, de->d_name, O_PATH | O_CLOEXEC)) < 0)
+			return urun_err_set(err, errno, "mkdir '%s/%s'", op->target, de->d_name);
+		if (mount(src, fd_path(sub, buf), NULL, MS_BIND, NULL) < 0)
+			return urun_err_set(err, errno, "bind '%s'", src);
+		if (remount_bind(sub, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+			return -1;
+	}
+	if (op->flags & MS_RDONLY)
+		return remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	return 0;
+}
+
+int
+mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
+	    struct urun_err **err)
+{
+	_cleanup_close_ int fd = -1;
+	unsigned long flags = op->flags & ~(MS_REMOUNT);
+	char buf[32];
+
+	if (op->kind == MOUNT_CGROUP)
+		return mount_cgroup(rootfd, op, cgroup_path, err) < 0 ?
+		       urun_err_wrap(err, "mount '%s'", op->target) : 0;
+	fd = resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
+	if (fd < 0)
+		return urun_err_wrap(err, "mount '%s'", op->target);
+	if (op->kind == MOUNT_BIND) {
+		if (mount(op->source, fd_path(fd, buf), NULL,
+			  MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
+			return urun_err_set(err, errno, "mount '%s': bind '%s'", op->target,
+					    op->source);
+		/* The bind itself ignores flags; apply them by remounting the new
+		 * mount, reached again through the same path. */
+		if (flags & ~(MS_REC | MS_SILENT)) {
+			_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false,
+								  false, err);
+
+			if (nfd < 0 || remount_bind(nfd, flags, err) < 0)
+				return urun_err_wrap(err, "mount '%s'", op->target);
+		}
+	} else if (mount(op->source, fd_path(fd, buf), op->fstype, flags, op->data) < 0) {
+		return urun_err_set(err, errno, "mount '%s' (type %s)", op->target, op->fstype);
+	}
+	if (op->propagation || op->attr_set || op->attr_clr) {
+		_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false, false, err);
+
+		if (nfd < 0)
+			return urun_err_wrap(err, "mount '%s'", op->target);
+		if (op->propagation &&
+		    mount(NULL, fd_path(nfd, buf), NULL, op->propagation, NULL) < 0)
+			return urun_err_set(err, errno, "mount '%s': set propagation", op->target);
+		if ((op->attr_set || op->attr_clr) && set_attrs(nfd, op, err) < 0)
+			return urun_err_wrap(err, "mount '%s'", op->target);
+	}
+	return 0;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Config mount -> struct mount_op (mount.h). Pure: no kernel calls. */
+#include <string.h>
+#include <sys/mount.h>
+#include <linux/mount.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "mount.h"
+#include "spec.h"
+#include "util.h"
+
+struct mount_flag {
+	const char *name;
+	bool clear;		/* the option clears FLAG */
+	unsigned long flag;
+};
+
+static const struct mount_flag flag_opts[] = {
+	{ "defaults", false, 0 }, { "ro", false, MS_RDONLY }, { "rw", true, MS_RDONLY },
+	{ "suid", true, MS_NOSUID }, { "nosuid", false, MS_NOSUID },
+	{ "dev", true, MS_NODEV }, { "nodev", false, MS_NODEV },
+	{ "exec", true, MS_NOEXEC }, { "noexec", false, MS_NOEXEC },
+	{ "sync", false, MS_SYNCHRONOUS }, { "async", true, MS_SYNCHRONOUS },
+	{ "dirsync", false, MS_DIRSYNC }, { "remount", false, MS_REMOUNT },
+	{ "mand", false, MS_MANDLOCK }, { "nomand", true, MS_MANDLOCK },
+	{ "atime", true, MS_NOATIME }, { "noatime", false, MS_NOATIME },
+	{ "diratime", true, MS_NODIRATIME }, { "nodiratime", false, MS_NODIRATIME },
+	{ "relatime", false, MS_RELATIME }, { "norelatime", true, MS_RELATIME },
+	{ "strictatime", false, MS_STRICTATIME }, { "nostrictatime", true, MS_STRICTATIME },
+	{ "lazytime", false, MS_LAZYTIME }, { "nolazytime", true, MS_LAZYTIME },
+	{ "silent", false, MS_SILENT }, { "loud", true, MS_SILENT },
+	{ "iversion", false, MS_I_VERSION }, { "noiversion", true, MS_I_VERSION },
+	{ "nosymfollow", false, 256 /* MS_NOSYMFOLLOW */ },
+	{ "symfollow", true, 256 },
+};
+
+static const struct mount_flag propagation_opts[] = {
+	{ "private", false, MS_PRIVATE }, { "rprivate", false, MS_PRIVATE | MS_REC },
+	{ "shared", false, MS_SHARED }, { "rshared", false, MS_SHARED | MS_REC },
+	{ "slave", false, MS_SLAVE }, { "rslave", false, MS_SLAVE | MS_REC },
+	{ "unbindable", false, MS_UNBINDABLE }, { "runbindable", false, MS_UNBINDABLE | MS_REC },
+};
+
+/* Recursive mount attributes of mount_setattr(2) (runtime-spec "rro" & co). */
+static const struct mount_flag attr_opts[] = {
+	{ "rro", false, MOUNT_ATTR_RDONLY }, { "rrw", true, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", false, MOUNT_ATTR_NOSUID }, { "rsuid", true, MOUNT_ATTR_NOSUID },
+	{ "rnodev", false, MOUNT_ATTR_NODEV }, { "rdev", true, MOUNT_ATTR_NODEV },
+	{ "rnoexec", false, MOUNT_ATTR_NOEXEC }, { "rexec", true, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME }, { "rdiratime", true, MOUNT_ATTR_NODIRATIME },
+	{ "rnoatime", false, MOUNT_ATTR_NOATIME }, { "rrelatime", false, MOUNT_ATTR_RELATIME },
+	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
+	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW }, { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
+};
+
+static const struct mount_flag *
+find_opt(const struct mount_flag *tab, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tab[i].name, name) == 0)
+			return &tab[i];
+	return NULL;
+}
+
+#define FIND(tab, name) find_opt(tab, sizeof(tab) / sizeof(tab[0]), name)
+
+static void
+append_data(char **data, const char *opt)
+{
+	char *n = *data ? xasprintf("%s,%s", *data, opt) : xstrdup(opt);
+
+	free(*data);
+	*data = n;
+}
+
+static void
+apply_option(struct mount_op *op, const char *o)
+{
+	const struct mount_flag *f;
+
+	if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+		op->kind = MOUNT_BIND;
+		op->recursive = o[0] == 'r';
+	} else if ((f = FIND(flag_opts, o)) != NULL) {
+		if (f->clear)
+			op->flags &= ~f->flag;
+		else
+			op->flags |= f->flag;
+	} else if ((f = FIND(propagation_opts, o)) != NULL) {
+		op->propagation = f->flag;
+	} else if ((f = FIND(attr_opts, o)) != NULL) {
+		if (f->clear)
+			op->attr_clr |= f->flag;
+		else
+			op->attr_set |= f->flag;
+	} else {
+		/* Anything else is filesystem data (size=, mode=, gid=, ...). */
+		append_data(&op->data, o);
+	}
+}
+
+int
+mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **err)
+{
+	memset(op, 0, sizeof(*op));
+	op->target = m->destination[0] == '/' ? xstrdup(m->destination)
+					       : xasprintf("/%s", m->destination);
+	if (strstr(op->target, "/../") || strcmp(op->target + strlen(op->target) - 3, "/..") == 0) {
+		/* Harmless under RESOLVE_IN_ROOT, but almost surely a mistake. */
+		mount_op_release(op);
+		return urun_err_set(err, 0, "destination '%s': contains '..'", m->destination);
+	}
+	op->source = xstrdup(m->source ? m->source : (m->type ? m->type : "none"));
+	op->fstype = m->type ? xstrdup(m->type) : NULL;
+	for (char **o = m->options; o && *o; o++)
+		apply_option(op, *o);
+	if (op->fstype && strcmp(op->fstype, "bind") == 0)
+		op->kind = MOUNT_BIND;
+	if (op->kind == MOUNT_FS && op->fstype && strcmp(op->fstype, "cgroup") == 0)
+		op->kind = MOUNT_CGROUP;
+	if (op->kind == MOUNT_FS && (op->fstype == NULL || strcmp(op->fstype, "none") == 0)) {
+		mount_op_release(op);
+		return urun_err_set(err, 0, "destination '%s': no type and no bind option",
+				    m->destination);
+	}
+	if (op->kind == MOUNT_BIND && op->source[0] != '/') {
+		mount_op_release(op);
+		return urun_err_set(err, 0, "destination '%s': bind source '%s' must be "
+				    "absolute", m->destination, m->source ? m->source : "");
+	}
+	return 0;
+}
+
+void
+mount_op_release(struct mount_op *op)
+{
+	free(op->source);
+	free(op->target);
+	free(op->fstype);
+	free(op->data);
+	memset(op, 0, sizeof(*op));
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container root filesystem (rootfs.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "mount.h"
+#include "rootfs.h"
+#include "spec.h"
+#include "util.h"
+
+static bool
+has_mount_at(const struct urun_spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const char *d = spec->mounts[i].destination;
+
+		while (*d == '/' && d[1] == '/')
+			d++;
+		if (strcmp(d, dest) == 0 || (d[0] != '/' && strcmp(d, dest + 1) == 0))
+			return true;
+	}
+	return false;
+}
+
+static int
+apply_mounts(int rootfd, const struct urun_spec *spec, const struct rootfs_opts *o,
+	     struct urun_err **err)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct mount_op op;
+		int r;
+
+		if (mount_plan(&spec->mounts[i], &op, err) < 0)
+			return urun_err_wrap(err, "mounts[%zu]", i);
+		r = mount_apply(rootfd, &op, o->cgroup_path, err);
+		mount_op_release(&op);
+		if (r < 0)
+			return urun_err_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+int
+rootfs_prepare(const struct urun_spec *spec, const struct rootfs_opts *o,
+	       struct urun_err **err)
+{
+	_cleanup_close_ int rootfd = -1;
+	struct stat st;
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return urun_err_set(err, errno, "make / rslave");
+	if (lstat(spec->root_path, &st) < 0)
+		return urun_err_set(err, errno, "root.path '%s'", spec->root_path);
+	if (!S_ISDIR(st.st_mode))
+		return urun_err_set(err, 0, "root.path '%s': not a directory (symlinks are "
+				    "not followed)", spec->root_path);
+	/* pivot_root needs the new root to be a mount point. */
+	if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return urun_err_set(err, errno, "bind root.path '%s'", spec->root_path);
+	rootfd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (rootfd < 0)
+		return urun_err_set(err, errno, "open root.path '%s'", spec->root_path);
+	if (apply_mounts(rootfd, spec, o, err) < 0)
+		return -1;
+	if (has_mount_at(spec, "/dev") && dev_setup(rootfd, spec, o->in_userns, err) < 0)
+		return -1;
+	if (!has_mount_at(spec, "/dev") && spec->n_devices && dev_setup(rootfd, spec,
+									 o->in_userns, err) < 0)
+		return -1;
+	if (chdir(spec->root_path) < 0)
+		return urun_err_set(err, errno, "chdir '%s'", spec->root_path);
+	return 0;
+}
+
+/* pivot_root(".", "."): the old root is stacked on top of the new one and can
+ * be detached without a directory to hold it (see pivot_root(2), NOTES). */
+static int
+do_pivot(struct urun_err **err)
+{
+	_cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	_cleanup_close_ int newroot = open(".", O_DIRECTORY | O_PATH | O_CLOEXEC);
+
+	if (oldroot < 0 || newroot < 0)
+		return urun_err_set(err, errno, "open roots");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return urun_err_set(err, errno, "pivot_root");
+	if (fchdir(oldroot) < 0)
+		return urun_err_set(err, errno, "fchdir old root");
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return urun_err_set(err, errno, "make old root rslave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return urun_err_set(err, errno, "detach old root");
+	if (fchdir(newroot) < 0 || chdir("/") < 0)
+		return urun_err_set(err, errno, "chdir to the new root");
+	return 0;
+}
+
+/* --no-pivot (ramfs roots, where pivot_root fails): move and chroot. */
+static int
+do_chroot(struct urun_err **err)
+{
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return urun_err_set(err, errno, "move the root mount");
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return urun_err_set(err, errno, "chroot");
+	return 0;
+}
+
+static int
+mask_path(const char *path, struct urun_err **err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? 0 : urun_err_set(err, errno, "maskedPaths '%s'", path);
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0,mode=0755") < 0)
+			return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
+	} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+		return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
+	}
+	return 0;
+}
+
+static int
+readonly_path(const char *path, struct urun_err **err)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return errno == ENOENT ? 0 : urun_err_set(err, errno, "linux.readonlyPaths '%s'",
+							  path);
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0 || remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+		return urun_err_wrap(err, "linux.readonlyPaths '%s'", path);
+	return 0;
+}
+
+static int
+write_sysctls(const struct urun_spec *spec, struct urun_err **err)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(spec->sysctl, k, v) {
+		_cleanup_free_ char *path = xasprintf("/proc/sys/%s", k);
+
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (write_file_str(path, json_string_value(v), err) < 0)
+			return urun_err_wrap(err, "linux.sysctl.%s", k);
+	}
+	return 0;
+}
+
+int
+rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
+	      struct urun_err **err)
+{
+	if ((o->no_pivot ? do_chroot(err) : do_pivot(err)) < 0)
+		return -1;
+	for (char **p = spec->masked_paths; p && *p; p++)
+		if (mask_path(*p, err) < 0)
+			return -1;
+	for (char **p = spec->readonly_paths; p && *p; p++)
+		if (readonly_path(*p, err) < 0)
+			return -1;
+	if (write_sysctls(spec, err) < 0)
+		return -1;
+	if (spec->root_readonly) {
+		_cleanup_close_ int fd = open("/", O_PATH | O_CLOEXEC);
+
+		if (fd < 0 || remount_bind(fd, MS_RDONLY, err) < 0)
+			return urun_err_wrap(err, "root.readonly");
+	}
+	if (spec->rootfs_propagation &&
+	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
+		return urun_err_set(err, errno, "linux.rootfsPropagation");
+	return 0;
+}

@@ -182,6 +182,7 @@ drive_child(struct creation *c, struct urun_err **err)
 	    sync_recv(c->sock, SYNC_READY, &m, err) < 0)
 		return -1;
 	c->st->creating = false;
+	unlinkat(c->st->dir_fd, "creating", 0);
 	return urun_state_save(c->st, err);
 }
 
@@ -257,6 +258,7 @@ spawn(struct creation *c, int console_fd, struct urun_err **err)
 	}
 	close(sv[1]);
 	c->sock = sv[0];
+	c->st->pid = c->pid;
 	if (c->pid < 0) {
 		close(sv[0]);
 		return urun_err_set(err, errno, "clone the container process");

@@ -75,6 +75,8 @@ log_msg(enum log_level level, const char *fmt, ...)
 	if (!log_cfg.file || level <= LOG_WARN) {
 		if (log_cfg.format == LOG_JSON && !log_cfg.file)
 			log_json(stderr, level_names[level], msg);
+		else if (level == LOG_ERROR)
+			fprintf(stderr, "urun: %s\n", msg);
 		else
 			fprintf(stderr, "urun: %s: %s\n", level_names[level], msg);
 	}

@@ -165,6 +165,10 @@ mount_cgroup(int rootfd, const struct mount_op *op, const char *cg, struct urun_
 
 		if (mount(src, fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
 			return urun_err_set(err, errno, "bind '%s'", src);
+		close(fd);
+		fd = resolve_in_root(rootfd, op->target, false, false, err);
+		if (fd < 0)
+			return -1;
 		return remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
 	}
 	if (mount("tmpfs", fd_path(fd, buf), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -201,7 +205,10 @@ mount_cgroup(int rootfd, const struct mount_op *op, const char *cg, struct urun_
 			return urun_err_set(err, errno, "mkdir '%s/%s'", op->target, de->d_name);
 		if (mount(src, fd_path(sub, buf), NULL, MS_BIND, NULL) < 0)
 			return urun_err_set(err, errno, "bind '%s'", src);
-		if (remount_bind(sub, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+		/* Reopen: the fd from before the bind names the covered directory. */
+		close(sub);
+		sub = openat(fd, de->d_name, O_PATH | O_CLOEXEC);
+		if (sub < 0 || remount_bind(sub, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 			return -1;
 	}
 	if (op->flags & MS_RDONLY)

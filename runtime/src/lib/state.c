@@ -102,6 +102,13 @@ urun_state_status(const struct urun_state *st)
 {
 	struct stat sb;
 
+	if (st->creating) {
+		/* Unfinished: alive while its creator holds the lock. */
+		if (st->locked || flock(st->dir_fd, LOCK_EX | LOCK_NB) < 0)
+			return STATUS_CREATING;
+		flock(st->dir_fd, LOCK_UN);
+		return STATUS_STOPPED;
+	}
 	if (!proc_is_ours(st->pid, st->start_time))
 		return STATUS_STOPPED;
 	if (fstatat(st->dir_fd, "exec.fifo", &sb, 0) == 0)

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* urun list and urun ps. */
+#include <dirent.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "container.h"
+#include "error.h"
+#include "state.h"
+#include "util.h"
+
+static int
+format_opt(int argc, char **argv, bool allow_quiet, bool *json, bool *quiet,
+	   const char *usage, struct urun_err **err)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, allow_quiet ? "+f:q" : "+f:", opts, NULL)) != -1) {
+		if (c == 'q' && allow_quiet) {
+			*quiet = true;
+		} else if (c == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table"))) {
+			*json = strcmp(optarg, "json") == 0;
+		} else {
+			return urun_err_set(err, 0, "usage: urun %s", usage);
+		}
+	}
+	return 0;
+}
+
+static json_t *
+collect(const char *root)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	json_t *all = json_array();
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL) {
+		struct urun_state *st;
+
+		if (de->d_name[0] == '.' || urun_id_check(de->d_name, NULL) < 0)
+			continue;
+		st = urun_state_load(root, de->d_name, false, NULL);
+		if (st == NULL)
+			continue;
+		json_array_append_new(all, urun_state_to_json(st, urun_state_status(st)));
+		urun_state_free(st);
+	}
+	return all;
+}
+
+static void
+print_table(json_t *all, bool quiet)
+{
+	size_t i;
+	json_t *c;
+
+	if (!quiet)
+		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+		       "CREATED", "OWNER");
+	json_array_foreach(all, i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		struct passwd *pw;
+		uid_t owner = (uid_t)json_integer_value(json_object_get(c, "owner"));
+
+		if (quiet) {
+			printf("%s\n", id);
+			continue;
+		}
+		pw = getpwuid(owner);
+		printf("%-20s %-8lld %-10s %-40s %-30s %s\n", id,
+		       json_integer_value(json_object_get(c, "pid")),
+		       json_string_value(json_object_get(c, "status")),
+		       json_string_value(json_object_get(c, "bundle")),
+		       json_string_value(json_object_get(c, "created")),
+		       pw ? pw->pw_name : "#");
+	}
+}
+
+CMD(list)
+{
+	_cleanup_json_ json_t *all = NULL;
+	bool json = false, quiet = false;
+
+	if (format_opt(argc, argv, true, &json, &quiet, "list [-f table|json] [-q]", err) < 0)
+		return -1;
+	if (optind != argc)
+		return urun_err_set(err, 0, "usage: urun list [-f table|json] [-q]");
+	all = collect(cli->root);
+	if (json)
+		return cli_print_json(all, err);
+	print_table(all, quiet);
+	return 0;
+}
+
+CMD(ps)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	bool json = false, quiet = false;
+	const char *id;
+	size_t n = 0;
+
+	if (format_opt(argc, argv, false, &json, &quiet, "ps [-f table|json] ID", err) < 0 ||
+	    cli_id_arg(argc, argv, "ps [-f table|json] ID", &id, err) < 0)
+		return -1;
+	if (urun_container_pids(cli->root, id, &pids, &n, err) < 0)
+		return -1;
+	if (json) {
+		_cleanup_json_ json_t *arr = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_integer(pids[i]));
+		return cli_print_json(arr, err);
+	}
+	printf("PID\n");
+	for (size_t i = 0; i < n; i++)
+		printf("%d\n", pids[i]);
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The features document (features.h). */
+#include "cgroup.h"
+#include "cleanup.h"
+#include "features_doc.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "support.h"
+#include "util.h"
+
+/* The mount options mount_plan.c understands (kept in step by a unit test). */
+static const char *const mount_options[] = {
+	"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
+	"iversion", "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec",
+	"noiversion", "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid",
+	"nosymfollow", "private", "rbind", "rdev", "rdiratime", "relatime", "remount",
+	"rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnosuid", "rnosymfollow",
+	"ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime",
+	"rsuid", "rsymfollow", "runbindable", "rw", "shared", "silent", "slave",
+	"strictatime", "suid", "symfollow", "sync", "unbindable",
+};
+
+static json_t *
+strings(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+linux_features(void)
+{
+	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid",
+		"user", "uts" };
+	json_t *caps = json_array();
+	const struct support_row *idmap = support_find("mounts.options=idmap");
+
+	for (int c = 0; c <= urun_cap_last(); c++)
+		json_array_append_new(caps, json_string(urun_cap_name(c)));
+	return json_pack("{s:o, s:o, s:o, s:o, s:{s:b}, s:{s:b}, s:{s:b}, s:{s:{s:b}}, s:{s:b}}",
+			 "namespaces", strings(ns, sizeof(ns) / sizeof(ns[0])),
+			 "capabilities", caps,
+			 "cgroup", urun_cgroup_features(),
+			 "seccomp", urun_seccomp_features(),
+			 "apparmor", "enabled", 0, "selinux", "enabled", 0,
+			 "intelRdt", "enabled", 0,
+			 "mountExtensions", "idmap", "enabled", idmap->root != REJECTED,
+			 "netDevices", "enabled", 0);
+}
+
+static char *
+paths_string(enum verdict v, bool unpriv)
+{
+	_cleanup_json_ json_t *a = support_paths(v, unpriv);
+
+	return json_dumps(a, JSON_COMPACT);
+}
+
+json_t *
+urun_features(bool unpriv)
+{
+	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
+		"startContainer", "poststart", "poststop" };
+	_cleanup_free_ char *ignored = paths_string(IGNORED, unpriv);
+	_cleanup_free_ char *rejected = paths_string(REJECTED, unpriv);
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:s, s:s}}",
+			 "ociVersionMin", "1.0.0", "ociVersionMax", "1.3.0",
+			 "hooks", strings(hooks, 6),
+			 "mountOptions", strings(mount_options,
+						 sizeof(mount_options) / sizeof(mount_options[0])),
+			 "linux", linux_features(),
+			 "annotations",
+			 "org.urun.version", URUN_VERSION,
+			 "org.urun.privilege", unpriv ? "unprivileged" : "root",
+			 "org.urun.ignored", ignored, "org.urun.rejected", rejected);
+}

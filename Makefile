@@ -16,7 +16,7 @@ CFLAGS := -std=gnu11 $(OPT) $(WARNINGS) -D_GNU_SOURCE -DURUN_VERSION='"$(VERSION
 ifeq ($(DEVELOPER),1)
 CFLAGS += -Werror
 endif
-LDLIBS := -ljansson -lseccomp
+LDLIBS := -ljansson -lseccomp -lm
 LDFLAGS := $(if $(filter 1,$(COVERAGE)),--coverage)
 
 BUILD := runtime/build

@@ -82,6 +82,8 @@ default_spec(bool rootless)
 				      "cgroup", "options", "nosuid", "noexec", "nodev", "relatime",
 				      "ro"));
 	} else {
+		/* gid 5 (tty) is not mapped in a one-id user namespace. */
+		json_array_remove(json_object_get(json_array_get(mounts, 2), "options"), 5);
 		json_array_append_new(mounts, json_pack("{s:s, s:s, s:s, s:[s,s,s,s,s]}",
 				      "destination", "/sys", "type", "none", "source", "/sys",
 				      "options", "rbind", "nosuid", "noexec", "nodev", "ro"));

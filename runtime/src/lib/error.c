@@ -26,23 +26,44 @@ urun_err_set(struct urun_err **err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
-int
-urun_err_wrap(struct urun_err **err, const char *fmt, ...)
+static int
+wrap(struct urun_err **err, const char *sep, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *prefix, *msg;
 
 	if (err == NULL || *err == NULL)
 		return -1;
-	va_start(ap, fmt);
 	if (vasprintf(&prefix, fmt, ap) < 0)
 		abort();
-	va_end(ap);
-	msg = xasprintf("%s: %s", prefix, (*err)->msg);
+	msg = xasprintf("%s%s%s", prefix, sep, (*err)->msg);
 	free(prefix);
 	free((*err)->msg);
 	(*err)->msg = msg;
 	return -1;
+}
+
+int
+urun_err_wrap(struct urun_err **err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = wrap(err, ": ", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+urun_err_wrap_field(struct urun_err **err, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = wrap(err, ".", fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 char *

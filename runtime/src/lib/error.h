@@ -17,6 +17,9 @@ int urun_err_wrap(struct urun_err **err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The full one-line message, "msg: strerror" when errnum is set; caller frees. */
 char *urun_err_format(const struct urun_err *err);
+/* Prefix a JSON path: "mounts[2]" + "type: bad" -> "mounts[2].type: bad". */
+int urun_err_wrap_field(struct urun_err **err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void urun_err_free(struct urun_err **err);
 
 #endif

@@ -118,9 +118,14 @@ json_get_int(json_t *obj, const char *key, const char *path, enum json_need need
 
 	if (v == NULL)
 		return ret;
-	if (!json_is_integer(v))
+	/* Documents with integers above INT64_MAX are read with all numbers as
+	 * reals (see json_load_config): accept exact ones. */
+	if (json_is_real(v) && json_real_value(v) == (double)(json_int_t)json_real_value(v))
+		n = (json_int_t)json_real_value(v);
+	else if (json_is_integer(v))
+		n = json_integer_value(v);
+	else
 		return wrong_type(path, "an integer", v, err);
-	n = json_integer_value(v);
 	if (n < min || n > max)
 		return urun_err_set(err, 0, "%s: %lld out of range [%lld, %lld]", path,
 				    (long long)n, (long long)min, (long long)max);
@@ -146,7 +151,11 @@ json_get_u64(json_t *obj, const char *key, const char *path, enum json_need need
 	if (json_is_real(v)) {
 		double d = json_real_value(v);
 
-		/* 2^64 and above, fractions and negatives do not fit. */
+		/* UINT64_MAX (the spec's "unlimited") rounds to 2^64 as a double. */
+		if (d == 18446744073709551616.0) {
+			*out = UINT64_MAX;
+			return 0;
+		}
 		if (d >= 0 && d < 18446744073709551616.0 && floor(d) == d) {
 			*out = (uint64_t)d;
 			return 0;
@@ -177,4 +186,17 @@ json_get_strv(json_t *obj, const char *key, const char *path, enum json_need nee
 		vec[i] = xstrdup(json_string_value(v));
 	*out = vec;
 	return 0;
+}
+
+json_t *
+json_load_config(const char *text, json_error_t *jerr)
+{
+	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, jerr);
+
+	/* jansson refuses integers above INT64_MAX, which the spec allows for
+	 * uint64 fields (rlimits, seccomp values): read those documents with
+	 * every number as a double; the getters above accept exact ones. */
+	if (doc == NULL && strstr(jerr->text, "too big integer"))
+		doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, jerr);
+	return doc;
 }

@@ -32,5 +32,7 @@ int json_get_u64(json_t *obj, const char *key, const char *path, enum json_need 
 int json_get_strv(json_t *obj, const char *key, const char *path, enum json_need need,
 		  char ***out, struct urun_err **err);
 const char *json_type_name(const json_t *v);
+/* Parse a config document: duplicate keys rejected, uint64 values kept. */
+json_t *json_load_config(const char *text, json_error_t *jerr);
 
 #endif

@@ -216,6 +216,26 @@ mount_cgroup(int rootfd, const struct mount_op *op, const char *cg, struct urun_
 	return 0;
 }
 
+/* Mount a filesystem; devpts asked for a gid= the user namespace does not map
+ * fails EINVAL: retry without it, as crun does (the tty group is cosmetic). */
+static int
+mount_fs(const struct mount_op *op, const char *target, unsigned long flags)
+{
+	_cleanup_free_ char *data = NULL;
+	char *p, *q;
+
+	if (mount(op->source, target, op->fstype, flags, op->data) == 0)
+		return 0;
+	if (errno != EINVAL || strcmp(op->fstype, "devpts") != 0 || op->data == NULL ||
+	    (p = strstr(op->data, "gid=")) == NULL)
+		return -1;
+	data = xstrdup(op->data);
+	p = data + (p - op->data);
+	q = strchr(p, ',');
+	memmove(p, q ? q + 1 : p + strlen(p), strlen(q ? q + 1 : p + strlen(p)) + 1);
+	return mount(op->source, target, op->fstype, flags, data);
+}
+
 int
 mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	    struct urun_err **err)
@@ -244,7 +264,7 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 			if (nfd < 0 || remount_bind(nfd, flags, err) < 0)
 				return urun_err_wrap(err, "mount '%s'", op->target);
 		}
-	} else if (mount(op->source, fd_path(fd, buf), op->fstype, flags, op->data) < 0) {
+	} else if (mount_fs(op, fd_path(fd, buf), flags) < 0) {
 		return urun_err_set(err, errno, "mount '%s' (type %s)", op->target, op->fstype);
 	}
 	if (op->propagation || op->attr_set || op->attr_clr) {

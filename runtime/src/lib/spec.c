@@ -83,7 +83,7 @@ parse_mounts(json_t *doc, struct urun_spec *s, struct urun_err **err)
 		    json_get_str(m, "source", "source", JSON_OPTIONAL, &mt->source, err) < 0 ||
 		    json_get_str(m, "type", "type", JSON_OPTIONAL, &mt->type, err) < 0 ||
 		    json_get_strv(m, "options", "options", JSON_OPTIONAL, &mt->options, err) < 0)
-			return urun_err_wrap(err, "mounts[%zu]", i);
+			return urun_err_wrap_field(err, "mounts[%zu]", i);
 		if (mt->destination[0] == '\0')
 			return urun_err_set(err, 0, "mounts[%zu].destination: must not be empty", i);
 		if (mt->options == NULL)
@@ -112,7 +112,7 @@ parse_namespaces(json_t *lnx, struct urun_spec *s, struct urun_err **err)
 			return urun_err_set(err, 0, "linux.namespaces[%zu]: expected an object", i);
 		if (json_get_str(n, "type", "type", JSON_REQUIRED, &type, err) < 0 ||
 		    json_get_str(n, "path", "path", JSON_OPTIONAL, &ns->path, err) < 0)
-			return urun_err_wrap(err, "linux.namespaces[%zu]", i);
+			return urun_err_wrap_field(err, "linux.namespaces[%zu]", i);
 		for (k = 0; k < sizeof(ns_types) / sizeof(ns_types[0]); k++)
 			if (strcmp(type, ns_types[k].name) == 0)
 				break;
@@ -152,7 +152,7 @@ parse_idmaps(json_t *lnx, const char *key, struct urun_idmap **out, size_t *n,
 				 &c, err) < 0 ||
 		    json_get_int(m, "hostID", "hostID", JSON_REQUIRED, 0, UINT32_MAX, &h, err) < 0 ||
 		    json_get_int(m, "size", "size", JSON_REQUIRED, 1, UINT32_MAX, &sz, err) < 0)
-			return urun_err_wrap(err, "linux.%s[%zu]", key, i);
+			return urun_err_wrap_field(err, "linux.%s[%zu]", key, i);
 		(*out)[i] = (struct urun_idmap){ (uint32_t)c, (uint32_t)h, (uint32_t)sz };
 		*n = i + 1;
 	}
@@ -209,7 +209,7 @@ parse_devices(json_t *lnx, struct urun_spec *s, struct urun_err **err)
 		if (!json_is_object(d))
 			return urun_err_set(err, 0, "linux.devices[%zu]: expected an object", i);
 		if (parse_device(d, &s->devices[i], err) < 0)
-			return urun_err_wrap(err, "linux.devices[%zu]", i);
+			return urun_err_wrap_field(err, "linux.devices[%zu]", i);
 	}
 	return 0;
 }
@@ -374,7 +374,7 @@ struct urun_spec *
 urun_spec_parse_str(const char *text, struct urun_err **err)
 {
 	json_error_t jerr;
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *doc = json_load_config(text, &jerr);
 
 	if (doc == NULL) {
 		urun_err_set(err, 0, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
@@ -394,7 +394,7 @@ urun_spec_load(const char *bundle, struct urun_err **err)
 
 	if (read_file(path, &text, NULL, err) < 0)
 		return NULL;
-	doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	doc = json_load_config(text, &jerr);
 	if (doc == NULL) {
 		urun_err_set(err, 0, "config.json: line %d column %d: %s", jerr.line,
 			     jerr.column, jerr.text);

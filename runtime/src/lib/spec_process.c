@@ -115,10 +115,10 @@ parse_rlimits(json_t *proc, struct urun_process *p, struct urun_err **err)
 
 		if (!json_is_object(v))
 			return urun_err_set(err, 0, "%s: expected an object", path);
-		if (json_get_str(v, "type", "process.rlimits.type", JSON_REQUIRED, &type, err) < 0 ||
-		    json_get_u64(v, "soft", "process.rlimits.soft", JSON_REQUIRED, &r->soft, err) < 0 ||
-		    json_get_u64(v, "hard", "process.rlimits.hard", JSON_REQUIRED, &r->hard, err) < 0)
-			return urun_err_wrap(err, "%s", path);
+		if (json_get_str(v, "type", "type", JSON_REQUIRED, &type, err) < 0 ||
+		    json_get_u64(v, "soft", "soft", JSON_REQUIRED, &r->soft, err) < 0 ||
+		    json_get_u64(v, "hard", "hard", JSON_REQUIRED, &r->hard, err) < 0)
+			return urun_err_wrap_field(err, "%s", path);
 		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
 			if (strcmp(type, rlimit_names[k].name) == 0)
 				break;

@@ -51,6 +51,11 @@ $(BUILD)/tests/%: runtime/tests/unit/%.c $(BUILD)/liburun.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/liburun.a $(LDLIBS) -lcmocka
 
+GEN_DOCS := $(BUILD)/tools/gen_docs
+$(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liburun.a $(LDLIBS)
+
 $(PROBE): conformance/probe/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
 
@@ -71,11 +76,11 @@ conformance-unpriv: all fixtures
 
 conformance: conformance-root conformance-unpriv
 
-docs: $(URUN)
-	scripts/gen-docs.sh $(URUN) docs
+docs: $(GEN_DOCS)
+	scripts/gen-docs.sh $(GEN_DOCS) docs
 
-docs-check: $(URUN)
-	scripts/gen-docs.sh --check $(URUN) docs
+docs-check: $(GEN_DOCS)
+	scripts/gen-docs.sh --check $(GEN_DOCS) docs
 
 check: deps all unit valgrind docs-check conformance
 

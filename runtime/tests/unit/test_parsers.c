@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small parsers: signals for kill, mount options for the mount plan. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <linux/mount.h>
+
+#include "error.h"
+#include "mount.h"
+#include "signals.h"
+#include "spec.h"
+
+static void
+test_signals(void **state)
+{
+	(void)state;
+	assert_int_equal(urun_signal_parse("TERM"), SIGTERM);
+	assert_int_equal(urun_signal_parse("SIGKILL"), SIGKILL);
+	assert_int_equal(urun_signal_parse("sigusr1"), SIGUSR1);
+	assert_int_equal(urun_signal_parse("9"), 9);
+	assert_int_equal(urun_signal_parse("RTMIN"), SIGRTMIN);
+	assert_int_equal(urun_signal_parse("RTMIN+3"), SIGRTMIN + 3);
+	assert_int_equal(urun_signal_parse("RTMAX-1"), SIGRTMAX - 1);
+	assert_int_equal(urun_signal_parse("0"), -1);
+	assert_int_equal(urun_signal_parse("65"), -1);
+	assert_int_equal(urun_signal_parse("SIGFOO"), -1);
+	assert_int_equal(urun_signal_parse(""), -1);
+	assert_int_equal(urun_signal_parse(NULL), -1);
+}
+
+static int
+plan(const char *dest, const char *src, const char *type, char **opts, struct mount_op *op)
+{
+	struct urun_mount m = { (char *)dest, (char *)src, (char *)type, opts };
+	struct urun_err *err = NULL;
+	int r = mount_plan(&m, op, &err);
+
+	urun_err_free(&err);
+	return r;
+}
+
+static void
+test_mount_plan_flags(void **state)
+{
+	char *opts[] = { "nosuid", "nodev", "ro", "rw", "ro", "size=64k", "mode=755", "rshared",
+			 "rro", "rnoexec", NULL };
+	struct mount_op op;
+
+	(void)state;
+	assert_int_equal(plan("dev", "tmpfs", "tmpfs", opts, &op), 0);
+	assert_string_equal(op.target, "/dev");
+	assert_int_equal(op.kind, MOUNT_FS);
+	assert_true(op.flags == (MS_NOSUID | MS_NODEV | MS_RDONLY));
+	assert_string_equal(op.data, "size=64k,mode=755");
+	assert_int_equal(op.propagation, MS_SHARED | MS_REC);
+	assert_true(op.attr_set == (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC));
+	mount_op_release(&op);
+}
+
+static void
+test_mount_plan_kinds(void **state)
+{
+	char *bind[] = { "rbind", "ro", NULL }, *none[] = { NULL };
+	struct mount_op op;
+
+	(void)state;
+	assert_int_equal(plan("/data", "/srv", "none", bind, &op), 0);
+	assert_int_equal(op.kind, MOUNT_BIND);
+	assert_true(op.recursive);
+	mount_op_release(&op);
+	assert_int_equal(plan("/sys/fs/cgroup", "cgroup", "cgroup", none, &op), 0);
+	assert_int_equal(op.kind, MOUNT_CGROUP);
+	mount_op_release(&op);
+	assert_int_equal(plan("/data", "/srv", "bind", none, &op), 0);
+	assert_int_equal(op.kind, MOUNT_BIND);
+	mount_op_release(&op);
+	/* A bind source must be absolute; a mount needs a type or bind. */
+	assert_int_equal(plan("/data", "srv", NULL, bind, &op), -1);
+	assert_int_equal(plan("/data", "/srv", NULL, none, &op), -1);
+	assert_int_equal(plan("/a/../../etc", "tmpfs", "tmpfs", none, &op), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_mount_plan_flags),
+		cmocka_unit_test(test_mount_plan_kinds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# make coverage: build with --coverage, run the unit tests and the conformance suite
+# against urun (root), then lcov HTML into coverage/html and a summary in
+# coverage/summary.json ({"lines":{"pct":..},"branches":{"pct":..}}) for the report.
+set -eu
+cd "$(dirname "$0")/.."
+make clean >/dev/null
+make COVERAGE=1 all
+make COVERAGE=1 unit
+make COVERAGE=1 fixtures
+conformance/conform --runtime "$PWD/runtime/bin/urun" --out conformance/out/coverage || true
+lcov --quiet --capture --directory runtime/build --rc lcov_branch_coverage=1 \
+	--output-file coverage/all.info
+lcov --quiet --remove coverage/all.info '*/tests/*' '/usr/*' --rc lcov_branch_coverage=1 \
+	--output-file coverage/urun.info
+genhtml --quiet --branch-coverage --output-directory coverage/html coverage/urun.info
+lcov --summary coverage/urun.info --rc lcov_branch_coverage=1 2>&1 | awk '
+	/lines/ { gsub("%", "", $2); l = $2 }
+	/branches/ { gsub("%", "", $2); b = $2 }
+	END { printf "{\"lines\":{\"pct\":%s},\"branches\":{\"pct\":%s}}\n", l + 0, b + 0 }' \
+	>coverage/summary.json
+cat coverage/summary.json
+# Leave a normal build behind.
+make clean >/dev/null
+make all >/dev/null

@@ -103,6 +103,7 @@ exec_child(const struct exec_opts *o, const struct urun_process *p, json_t *secc
 fail:
 	msg = urun_err_format(err);
 	fprintf(stderr, "urun: exec: %s\n", msg);
+	coverage_flush();
 	_exit(127);
 }
 

@@ -178,5 +178,6 @@ fail:
 	/* create has returned: the caller's stderr is the only place left. */
 	msg = urun_err_format(err);
 	fprintf(stderr, "urun: %s\n", msg);
+	coverage_flush();
 	_exit(127);
 }

@@ -143,6 +143,8 @@ process_exec(const struct urun_process *p, struct urun_err **err)
 	const char *path = env_path(p->env);
 	int saved = ENOENT;
 
+	coverage_flush();
+
 	if (strchr(p->args[0], '/')) {
 		execve(p->args[0], p->args, p->env);
 		return urun_err_set(err, errno, "exec '%s'", p->args[0]);

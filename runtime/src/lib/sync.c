@@ -56,5 +56,6 @@ sync_fail(int fd, struct urun_err *err)
 		snprintf(m.msg, sizeof(m.msg), "container init failed");
 	}
 	send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+	coverage_flush();
 	_exit(1);
 }

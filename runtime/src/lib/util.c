@@ -239,3 +239,18 @@ parse_long(const char *s, long min, long max, long *out)
 	*out = v;
 	return 0;
 }
+
+#if URUN_COVERAGE
+void __gcov_dump(void);
+
+void
+coverage_flush(void)
+{
+	__gcov_dump();
+}
+#else
+void
+coverage_flush(void)
+{
+}
+#endif

@@ -30,4 +30,7 @@ int remove_tree(const char *path, struct urun_err **err);
 /* Parse a decimal integer in [min, max]; -1 on junk or range. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* Flush gcov counters before execve or _exit (URUN_COVERAGE builds only). */
+void coverage_flush(void);
+
 #endif

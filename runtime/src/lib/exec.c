@@ -87,6 +87,22 @@ join_namespaces(pid_t pid, struct urun_err **err)
 	return 0;
 }
 
+static int
+open_parent_dir(const char *path, struct urun_err **err)
+{
+	_cleanup_free_ char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == NULL)
+		return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*slash = '\0';
+	fd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return urun_err_set(err, errno, "--pid-file: open directory '%s'", *dir ? dir : "/");
+	return fd;
+}
+
 static void __attribute__((noreturn))
 exec_child(const struct exec_opts *o, const struct urun_process *p, json_t *seccomp,
 	   bool rootless, int console_fd)
@@ -112,7 +128,7 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 {
 	_cleanup_state_ struct urun_state *st = urun_state_load(o->root, o->id, false, err);
 	_cleanup_json_ json_t *seccomp = NULL;
-	_cleanup_close_ int console_fd = -1;
+	_cleanup_close_ int console_fd = -1, pid_dir = -1;
 	struct urun_process p;
 	int status = 0;
 	pid_t child;
@@ -131,7 +147,11 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 		return o->console_socket ? -1 : urun_err_set(err, 0, "exec: --tty needs "
 							     "--console-socket");
 	}
-	if (join_namespaces(st->pid, err) < 0) {
+	/* Host paths first: after the joins, /sys/fs/cgroup and the pid file's
+	 * directory are the container's, not ours. */
+	if ((st->cgroup_path && urun_cgroup_join(st->cgroup_path, getpid(), err) < 0) ||
+	    (o->pid_file && (pid_dir = open_parent_dir(o->pid_file, err)) < 0) ||
+	    join_namespaces(st->pid, err) < 0) {
 		urun_process_release(&p);
 		return -1;
 	}
@@ -141,13 +161,13 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 	urun_process_release(&p);
 	if (child < 0)
 		return urun_err_set(err, errno, "exec: fork");
-	if (st->cgroup_path)
-		urun_cgroup_join(st->cgroup_path, child, NULL);
 	if (o->pid_file) {
 		_cleanup_free_ char *t = xasprintf("%d", child);
+		const char *base = strrchr(o->pid_file, '/');
 
-		if (write_file_atomic(o->pid_file, t, strlen(t), 0644, err) < 0)
-			return -1;
+		if (write_file_atomic_at(pid_dir, base ? base + 1 : o->pid_file, t, strlen(t),
+					 0644, err) < 0)
+			return urun_err_wrap(err, "--pid-file");
 	}
 	if (o->detach)
 		return 0;

@@ -170,14 +170,15 @@ rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
 {
 	if ((o->no_pivot ? do_chroot(err) : do_pivot(err)) < 0)
 		return -1;
+	/* Sysctls first: readonlyPaths usually include /proc/sys. */
+	if (write_sysctls(spec, err) < 0)
+		return -1;
 	for (char **p = spec->masked_paths; p && *p; p++)
 		if (mask_path(*p, err) < 0)
 			return -1;
 	for (char **p = spec->readonly_paths; p && *p; p++)
 		if (readonly_path(*p, err) < 0)
 			return -1;
-	if (write_sysctls(spec, err) < 0)
-		return -1;
 	if (spec->root_readonly) {
 		_cleanup_close_ int fd = open("/", O_PATH | O_CLOEXEC);
 

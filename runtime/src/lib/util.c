@@ -122,28 +122,35 @@ read_file(const char *path, char **out, size_t *len, struct urun_err **err)
 }
 
 int
-write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-		  struct urun_err **err)
+write_file_atomic_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+		     struct urun_err **err)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
 	_cleanup_close_ int fd = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return urun_err_set(err, errno, "open '%s'", tmp);
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int saved = errno;
 
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return urun_err_set(err, saved, "write '%s'", tmp);
 	}
-	if (rename(tmp, path) < 0) {
+	if (renameat(dirfd, tmp, dirfd, path) < 0) {
 		int saved = errno;
 
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return urun_err_set(err, saved, "rename '%s'", tmp);
 	}
 	return 0;
+}
+
+int
+write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+		  struct urun_err **err)
+{
+	return write_file_atomic_at(AT_FDCWD, path, data, len, mode, err);
 }
 
 int

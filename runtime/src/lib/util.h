@@ -21,6 +21,9 @@ int read_file(const char *path, char **out, size_t *len, struct urun_err **err);
 /* Write DATA to PATH atomically: PATH.tmp (O_TRUNC), fsync, rename. */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct urun_err **err);
+/* The same relative to DIRFD (a directory opened before a mount namespace change). */
+int write_file_atomic_at(int dirfd, const char *path, const char *data, size_t len,
+			 mode_t mode, struct urun_err **err);
 /* Write a short string to an existing file (e.g. /proc, /sys). */
 int write_file_str(const char *path, const char *s, struct urun_err **err);
 /* mkdir -p with MODE for the created components. */

@@ -21,13 +21,19 @@
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
+#include "proc_sched.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 #include "support.h"
 #include "sync.h"
 #include "terminal.h"
+#include "timens.h"
 #include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 bool
 urun_rootless(int mode)
@@ -83,6 +89,10 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 		return urun_err_wrap(err, "config.json");
 	if (!rootless && s->linux_obj && urun_cgroup_validate(s->linux_obj, err) < 0)
 		return urun_err_wrap(err, "config.json");
+	if (sched_check(s->process.scheduler, s->process.exec_cpu_affinity,
+			json_object_get(s->linux_obj, "memoryPolicy"), err) < 0 ||
+	    timens_check(s, err) < 0)
+		return urun_err_wrap(err, "config.json");
 	if (s->process.terminal)
 		return 1;	/* checked against --console-socket by the caller */
 	return 0;
@@ -117,7 +127,8 @@ clone_flags(const struct urun_spec *s)
 	for (size_t i = 0; i < s->n_namespaces; i++)
 		if (s->namespaces[i].path == NULL)
 			flags |= s->namespaces[i].flag;
-	return flags;
+	/* The init makes its time namespace itself (timens.h). */
+	return flags & ~CLONE_NEWTIME;
 }
 
 static char *

@@ -33,7 +33,7 @@ strings(const char *const *v, size_t n)
 static json_t *
 linux_features(void)
 {
-	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid",
+	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "time",
 		"user", "uts" };
 	json_t *caps = json_array();
 	const struct support_row *idmap = support_find("mounts.options=idmap");

@@ -16,11 +16,13 @@
 #include "error.h"
 #include "hooks.h"
 #include "init.h"
+#include "proc_sched.h"
 #include "process.h"
 #include "rootfs.h"
 #include "spec.h"
 #include "sync.h"
 #include "terminal.h"
+#include "timens.h"
 #include "util.h"
 
 /* Join the namespaces that must be entered from inside: user first (it grants
@@ -100,7 +102,11 @@ setup(const struct init_ctx *c, struct urun_err **err)
 		setresgid(0, 0, 0);
 		setresuid(0, 0, 0);
 	}
-	if (join_child_namespaces(spec, err) < 0 || set_names(spec, err) < 0)
+	if (join_child_namespaces(spec, err) < 0 || timens_enter(spec, err) < 0 ||
+	    set_names(spec, err) < 0)
+		return -1;
+	if (sched_apply_affinity(spec->process.exec_cpu_affinity, "initial", err) < 0 ||
+	    sched_apply_mempolicy(json_object_get(spec->linux_obj, "memoryPolicy"), err) < 0)
 		return -1;
 	if (rootfs_prepare(spec, &ro, err) < 0)
 		return -1;

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "proc_sched.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -40,6 +41,8 @@ process_limits(const struct urun_process *p, struct urun_err **err)
 		if (write_file_str("/proc/self/oom_score_adj", v, err) < 0)
 			return urun_err_wrap(err, "process.oomScoreAdj");
 	}
+	if (sched_apply_scheduler(p->scheduler, err) < 0)
+		return -1;
 	if (p->has_io_priority &&
 	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, p->io_priority) < 0)
 		return urun_err_set(err, errno, "process.ioPriority: ioprio_set");
@@ -123,6 +126,8 @@ process_finalize(const struct urun_process *p, json_t *seccomp, bool setgroups_o
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return urun_err_set(err, errno, "process.noNewPrivileges");
+	if (sched_apply_affinity(p->exec_cpu_affinity, "final", err) < 0)
+		return -1;
 	if (seccomp && p->no_new_privileges && urun_seccomp_apply(seccomp, err) < 0)
 		return urun_err_wrap(err, "linux.seccomp");
 	return 0;

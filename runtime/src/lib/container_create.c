@@ -21,6 +21,7 @@
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
+#include "netdev.h"
 #include "proc_sched.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -92,6 +93,9 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 	if (sched_check(s->process.scheduler, s->process.exec_cpu_affinity,
 			json_object_get(s->linux_obj, "memoryPolicy"), err) < 0 ||
 	    timens_check(s, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (netdev_check(json_object_get(s->linux_obj, "netDevices"),
+			 urun_spec_ns(s, CLONE_NEWNET) && !urun_spec_ns(s, CLONE_NEWNET)->path, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (s->process.terminal)
 		return 1;	/* checked against --console-socket by the caller */
@@ -184,6 +188,8 @@ drive_child(struct creation *c, struct urun_err **err)
 		return -1;
 	if (!c->rootless && urun_cgroup_enter(c->o->id, c->spec->linux_obj, c->pid,
 					      &c->st->cgroup_path, err) < 0)
+		return -1;
+	if (netdev_move(json_object_get(c->spec->linux_obj, "netDevices"), c->pid, err) < 0)
 		return -1;
 	if (urun_state_save(c->st, err) < 0 ||
 	    sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)

@@ -31,7 +31,7 @@ strings(const char *const *v, size_t n)
 }
 
 static json_t *
-linux_features(void)
+linux_features(bool unpriv)
 {
 	static const char *const ns[] = { "cgroup", "ipc", "mount", "network", "pid", "time",
 		"user", "uts" };
@@ -48,7 +48,7 @@ linux_features(void)
 			 "apparmor", "enabled", 0, "selinux", "enabled", 0,
 			 "intelRdt", "enabled", 0,
 			 "mountExtensions", "idmap", "enabled", idmap->root != REJECTED,
-			 "netDevices", "enabled", 0);
+			 "netDevices", "enabled", !unpriv);
 }
 
 static char *
@@ -72,7 +72,7 @@ urun_features(bool unpriv)
 			 "hooks", strings(hooks, 6),
 			 "mountOptions", strings(mount_options,
 						 sizeof(mount_options) / sizeof(mount_options[0])),
-			 "linux", linux_features(),
+			 "linux", linux_features(unpriv),
 			 "annotations",
 			 "org.urun.version", URUN_VERSION,
 			 "org.urun.privilege", unpriv ? "unprivileged" : "root",

@@ -74,7 +74,7 @@ static const struct support_row rows[] = {
 	{ "linux.namespaces", S, S, "clone flags, or setns for a path" },
 	{ "linux.namespaces.path", S, S, "join an existing namespace" },
 	{ "linux.namespaces.type", S, S, "namespace kind" },
-	{ "linux.netDevices", R, R, "moving host network devices is not implemented" },
+	{ "linux.netDevices", S, R, "moved by rtnetlink with their global addresses; unprivileged: needs CAP_NET_ADMIN on the host" },
 	{ "linux.personality", S, S, "personality(2) before exec" },
 	{ "linux.personality.domain", S, S, "LINUX or LINUX32" },
 	{ "linux.personality.flags", S, S, "no flags are defined; a non-empty list fails" },

@@ -29,8 +29,9 @@ UNIT_BIN := $(UNIT_SRC:runtime/tests/unit/%.c=$(BUILD)/tests/%)
 URUN := runtime/bin/urun
 PROBE := conformance/probe/probe
 
+
 .PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
-	check coverage report bench docs docs-check install clean
+	features-check check coverage report bench docs docs-check install clean
 all: $(URUN) $(PROBE)
 
 deps:
@@ -82,7 +83,14 @@ docs: $(GEN_DOCS)
 docs-check: $(GEN_DOCS)
 	scripts/gen-docs.sh --check $(GEN_DOCS) docs
 
-check: deps all unit valgrind docs-check conformance
+# `urun features` must validate against features-schema.json, as root and unprivileged.
+features-check: $(URUN)
+	$(URUN) features | scripts/validate-json.py conformance/schema features-schema.json
+	setpriv --reuid=urun-test --regid=urun-test --init-groups $(abspath $(URUN)) features | \
+		scripts/validate-json.py conformance/schema features-schema.json
+	@echo "features: valid against features-schema.json (root and unprivileged)"
+
+check: deps all unit valgrind docs-check features-check conformance
 
 coverage:
 	scripts/coverage.sh

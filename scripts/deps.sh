@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config jq busybox-static libseccomp-dev libjansson-dev libcmocka-dev
 valgrind lcov uidmap golang-go golang-github-opencontainers-runtime-tools-dev
 golang-github-opencontainers-specs-dev runc crun buildah podman conmon fuse-overlayfs
-charliecloud-runtime hyperfine shellcheck"
+charliecloud-runtime hyperfine shellcheck python3-jsonschema"
 
 missing=""
 for p in $PKGS; do

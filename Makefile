@@ -62,6 +62,7 @@ $(PROBE): conformance/probe/probe.c
 
 fixtures: $(PROBE)
 	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE)
+	scripts/build-validator.sh
 
 unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)

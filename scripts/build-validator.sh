@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: MIT
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build conformance/validate/oci-validate from Debian's Go packages
 # (golang-github-opencontainers-runtime-tools-dev and its dependencies in
 # /usr/share/gocode) in GOPATH mode, offline. Does nothing when the binary

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: MIT
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the minimal fixture root filesystem: static busybox with one symlink
 # per applet, a few /etc files and the conformance probe at /probe.
 # Usage: scripts/mk-rootfs.sh DEST PROBE

@@ -72,6 +72,8 @@ void cg_paths_free(char **paths, size_t n);
 char *cg_paths_encode(const struct cg_layout *l, char **paths);
 int cg_paths_decode(const struct cg_layout *l, const char *s, char ***paths,
 		    struct urun_err **err);
+/* Where process PID is now, per hierarchy, relative to the mounts. */
+int cg_proc_paths(const struct cg_layout *l, pid_t pid, char ***paths, struct urun_err **err);
 /* Full directory of PATHS[i] in hierarchy I. */
 char *cg_dir(const struct cg_layout *l, size_t i, const char *path);
 

@@ -242,6 +242,20 @@ read_proc_cgroup(const struct cg_layout *l, const char *pid, char **out, struct 
 	return 0;
 }
 
+int
+cg_proc_paths(const struct cg_layout *l, pid_t pid, char ***paths, struct urun_err **err)
+{
+	_cleanup_free_ char *spid = xasprintf("%d", (int)pid);
+	char **out = xcalloc(l->n, sizeof(char *));
+
+	if (read_proc_cgroup(l, spid, out, err) < 0) {
+		cg_paths_free(out, l->n);
+		return -1;
+	}
+	*paths = out;
+	return 0;
+}
+
 struct cg_layout *
 cg_layout_load(const char *root, struct urun_err **err)
 {

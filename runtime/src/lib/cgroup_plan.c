@@ -138,7 +138,7 @@ plan_memory_v2(int h, const struct mem *m, struct cg_plan *p, struct urun_err **
 		cg_plan_add(p, h, RES ".memory.reservation", "memory.low",
 			    limit_str(m->reservation, true));
 	if (m->has_swap) {
-		char *v;
+		char *v = NULL;
 
 		if (v2_swap(m, &v, err) < 0)
 			return -1;

@@ -237,6 +237,8 @@ feed_and_wait(struct waiter *w, const char *state, int *status, struct urun_err 
 			left = w->deadline - now_ms();
 			if (left <= 0)
 				break;
+			if (left > INT_MAX)
+				left = INT_MAX;
 		}
 		/* Without a pidfd nothing wakes us when the hook exits: nap. */
 		if (w->pidfd < 0 && (left < 0 || left > 10))

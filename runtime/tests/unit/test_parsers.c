@@ -34,9 +34,10 @@ test_signals(void **state)
 }
 
 static int
-plan(const char *dest, const char *src, const char *type, char **opts, struct mount_op *op)
+plan(const char *dest, const char *src, const char *type, const char **opts,
+     struct mount_op *op)
 {
-	struct urun_mount m = { (char *)dest, (char *)src, (char *)type, opts };
+	struct urun_mount m = { (char *)dest, (char *)src, (char *)type, (char **)opts };
 	struct urun_err *err = NULL;
 	int r = mount_plan(&m, op, &err);
 
@@ -47,7 +48,7 @@ plan(const char *dest, const char *src, const char *type, char **opts, struct mo
 static void
 test_mount_plan_flags(void **state)
 {
-	char *opts[] = { "nosuid", "nodev", "ro", "rw", "ro", "size=64k", "mode=755", "rshared",
+	const char *opts[] = { "nosuid", "nodev", "ro", "rw", "ro", "size=64k", "mode=755", "rshared",
 			 "rro", "rnoexec", NULL };
 	struct mount_op op;
 
@@ -65,7 +66,7 @@ test_mount_plan_flags(void **state)
 static void
 test_mount_plan_kinds(void **state)
 {
-	char *bind[] = { "rbind", "ro", NULL }, *none[] = { NULL };
+	const char *bind[] = { "rbind", "ro", NULL }, *none[] = { NULL };
 	struct mount_op op;
 
 	(void)state;

@@ -154,14 +154,16 @@ test_rejected_field_fails_naming_it(void **state)
 static void
 test_value_row_rejects_one_value(void **state)
 {
-	json_t *ok = json_loads("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", 0, NULL);
-	json_t *bad = json_loads("{\"linux\":{\"namespaces\":[{\"type\":\"time\"}]}}", 0, NULL);
+	json_t *ok = json_loads("{\"linux\":{\"seccomp\":{\"syscalls\":[{\"action\":"
+				"\"SCMP_ACT_ERRNO\"}]}}}", 0, NULL);
+	json_t *bad = json_loads("{\"linux\":{\"seccomp\":{\"syscalls\":[{\"action\":"
+				 "\"SCMP_ACT_NOTIFY\"}]}}}", 0, NULL);
 	struct urun_err *err = NULL;
 
 	(void)state;
 	assert_int_equal(support_check(ok, false, &err), 0);
 	assert_int_equal(support_check(bad, false, &err), -1);
-	assert_non_null(strstr(err->msg, "linux.namespaces.type: 'time'"));
+	assert_non_null(strstr(err->msg, "linux.seccomp.syscalls.action: 'SCMP_ACT_NOTIFY'"));
 	urun_err_free(&err);
 	json_decref(ok);
 	json_decref(bad);

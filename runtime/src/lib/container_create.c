@@ -254,7 +254,7 @@ spawn(struct creation *c, int console_fd, struct urun_err **err)
 		.spec = c->spec, .id = c->o->id, .bundle = c->o->bundle,
 		.state_dir = c->st->dir, .locked_fd = c->st->dir_fd, .console_fd = console_fd,
 		.preserve_fds = c->o->preserve_fds, .rootless = c->rootless,
-		.no_pivot = c->o->no_pivot,
+		.no_pivot = c->o->no_pivot, .no_new_keyring = c->o->no_new_keyring,
 	};
 	const struct urun_ns *user = urun_spec_ns(c->spec, CLONE_NEWUSER);
 

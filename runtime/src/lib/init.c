@@ -85,6 +85,20 @@ run_hooks(const struct init_ctx *c, const char *stage, const char *status,
 	return urun_hooks_run(c->spec->hooks, stage, state, err);
 }
 
+/* A session keyring of the container's own, so keys do not leak between
+ * containers or from the host (runc's default; --no-new-keyring keeps ours).
+ * Kernels without keyrings, or that refuse one, are not an error. */
+static int
+join_new_keyring(const struct init_ctx *c, struct urun_err **err)
+{
+	if (c->no_new_keyring)
+		return 0;
+	if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 &&
+	    errno != ENOSYS && errno != EPERM && errno != EACCES && errno != EDQUOT)
+		return urun_err_set(err, errno, "join a new session keyring");
+	return 0;
+}
+
 /* Everything up to parking on the exec fifo. */
 static int
 setup(const struct init_ctx *c, struct urun_err **err)
@@ -103,7 +117,7 @@ setup(const struct init_ctx *c, struct urun_err **err)
 		setresuid(0, 0, 0);
 	}
 	if (join_child_namespaces(spec, err) < 0 || timens_enter(spec, err) < 0 ||
-	    set_names(spec, err) < 0)
+	    set_names(spec, err) < 0 || join_new_keyring(c, err) < 0)
 		return -1;
 	if (sched_apply_affinity(spec->process.exec_cpu_affinity, "initial", err) < 0 ||
 	    sched_apply_mempolicy(json_object_get(spec->linux_obj, "memoryPolicy"), err) < 0)

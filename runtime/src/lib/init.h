@@ -19,6 +19,7 @@ struct init_ctx {
 	bool new_userns;
 	bool rootless;
 	bool no_pivot;
+	bool no_new_keyring;
 };
 
 /* Never returns: execs the user process or exits non-zero after reporting. */

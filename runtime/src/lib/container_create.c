@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
+#include "fakeroot.h"
 #include "hooks.h"
 #include "idmap.h"
 #include "init.h"
@@ -89,6 +90,8 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 	if (s->hooks && urun_hooks_validate(s->hooks, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (!rootless && s->linux_obj && urun_cgroup_validate(s->linux_obj, err) < 0)
+		return urun_err_wrap(err, "config.json");
+	if (fakeroot_wanted(s->annotations, &(bool){ false }, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (sched_check(s->process.scheduler, s->process.exec_cpu_affinity,
 			json_object_get(s->linux_obj, "memoryPolicy"), err) < 0 ||
@@ -259,6 +262,7 @@ spawn(struct creation *c, int console_fd, struct urun_err **err)
 	const struct urun_ns *user = urun_spec_ns(c->spec, CLONE_NEWUSER);
 
 	ctx.new_userns = user && !user->path;
+	fakeroot_wanted(c->spec->annotations, &ctx.fakeroot, NULL);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return urun_err_set(err, errno, "socketpair");
 	if (join_parent_namespaces(c->spec, err) < 0) {

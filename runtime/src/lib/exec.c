@@ -15,6 +15,7 @@
 #include "container.h"
 #include "error.h"
 #include "exec.h"
+#include "fakeroot.h"
 #include "process.h"
 #include "spec.h"
 #include "state.h"
@@ -36,13 +37,15 @@ urun_exec_default_process(const char *root, const char *id, struct urun_err **er
 	return proc ? json_deep_copy(proc) : json_object();
 }
 
+/* The filters create gave the container, from its saved config. */
 static json_t *
-saved_seccomp(const struct urun_state *st)
+saved_filters(const struct urun_state *st, bool *fakeroot)
 {
 	_cleanup_free_ char *path = xasprintf("%s/config.json", st->dir);
 	_cleanup_json_ json_t *doc = json_load_file(path, 0, NULL);
 	json_t *lnx = doc ? json_object_get(doc, "linux") : NULL;
 
+	fakeroot_wanted(json_object_get(doc, "annotations"), fakeroot, NULL);
 	return json_incref(lnx ? json_object_get(lnx, "seccomp") : NULL);
 }
 
@@ -104,14 +107,14 @@ open_parent_dir(const char *path, struct urun_err **err)
 }
 
 static void __attribute__((noreturn))
-exec_child(const struct exec_opts *o, const struct urun_process *p, json_t *seccomp,
-	   bool rootless, int console_fd)
+exec_child(const struct exec_opts *o, const struct urun_process *p,
+	   const struct finalize_opts *fo, int console_fd)
 {
 	struct urun_err *err = NULL;
 	char *msg;
 
 	if ((p->terminal && terminal_setup(console_fd, p, &err) < 0) ||
-	    process_limits(p, &err) < 0 || process_finalize(p, seccomp, !rootless, &err) < 0)
+	    process_limits(p, &err) < 0 || process_finalize(p, fo, &err) < 0)
 		goto fail;
 	for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
 		fcntl(fd, F_SETFD, 0);
@@ -130,6 +133,7 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 	_cleanup_json_ json_t *seccomp = NULL;
 	_cleanup_close_ int console_fd = -1, pid_dir = -1;
 	struct urun_process p;
+	struct finalize_opts fo = { 0 };
 	int status = 0;
 	pid_t child;
 
@@ -140,7 +144,9 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 				    urun_status_name(urun_state_status(st)));
 	if (urun_spec_parse_process(o->process, &p, err) < 0)
 		return urun_err_wrap(err, "exec");
-	seccomp = saved_seccomp(st);
+	seccomp = saved_filters(st, &fo.fakeroot);
+	fo.seccomp = seccomp;
+	fo.setgroups_ok = !st->rootless;
 	if (p.terminal && (o->console_socket == NULL ||
 			   (console_fd = terminal_connect(o->console_socket, err)) < 0)) {
 		urun_process_release(&p);
@@ -157,7 +163,7 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 	}
 	child = fork();
 	if (child == 0)
-		exec_child(o, &p, seccomp, st->rootless, console_fd);
+		exec_child(o, &p, &fo, console_fd);
 	urun_process_release(&p);
 	if (child < 0)
 		return urun_err_set(err, errno, "exec: fork");

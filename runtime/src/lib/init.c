@@ -191,7 +191,9 @@ init_main(const struct init_ctx *c)
 	if (run_hooks(c, "startContainer", "running", &err) < 0)
 		goto fail;
 	keep_preserved_fds(c->preserve_fds);
-	if (process_finalize(&c->spec->process, c->spec->seccomp, !c->rootless, &err) < 0)
+	if (process_finalize(&c->spec->process, &(struct finalize_opts){
+		.seccomp = c->spec->seccomp, .setgroups_ok = !c->rootless,
+		.fakeroot = c->fakeroot }, &err) < 0)
 		goto fail;
 	process_exec(&c->spec->process, &err);
 fail:

@@ -20,6 +20,7 @@ struct init_ctx {
 	bool rootless;
 	bool no_pivot;
 	bool no_new_keyring;
+	bool fakeroot;
 };
 
 /* Never returns: execs the user process or exits non-zero after reporting. */

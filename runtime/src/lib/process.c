@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "error.h"
 #include "proc_sched.h"
+#include "fakeroot.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -99,8 +100,20 @@ set_identity(const struct urun_process *p, bool setgroups_ok, struct urun_err **
 	return 0;
 }
 
+/* Filters need no_new_privs or CAP_SYS_ADMIN: without the first, they are
+ * loaded while the capabilities are still whole. */
+static int
+load_filters(const struct finalize_opts *o, struct urun_err **err)
+{
+	if (o->seccomp && urun_seccomp_apply(o->seccomp, err) < 0)
+		return urun_err_wrap(err, "linux.seccomp");
+	if (o->fakeroot && fakeroot_apply(err) < 0)
+		return -1;
+	return 0;
+}
+
 int
-process_finalize(const struct urun_process *p, json_t *seccomp, bool setgroups_ok,
+process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 		 struct urun_err **err)
 {
 	static const uint64_t none[CAP_SET_COUNT];
@@ -110,7 +123,7 @@ process_finalize(const struct urun_process *p, json_t *seccomp, bool setgroups_o
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return urun_err_set(err, errno, "prctl PR_SET_KEEPCAPS");
-	if (set_identity(p, setgroups_ok, err) < 0)
+	if (set_identity(p, o->setgroups_ok, err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return urun_err_set(err, errno, "prctl PR_SET_KEEPCAPS");
@@ -118,18 +131,16 @@ process_finalize(const struct urun_process *p, json_t *seccomp, bool setgroups_o
 		return urun_err_set(err, errno, "process.cwd '%s'", p->cwd);
 	if (p->has_umask)
 		umask(p->umask);
-	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it
-	 * before the capabilities are cut down. */
-	if (seccomp && !p->no_new_privileges && urun_seccomp_apply(seccomp, err) < 0)
-		return urun_err_wrap(err, "linux.seccomp");
+	if (!p->no_new_privileges && load_filters(o, err) < 0)
+		return -1;
 	if (set_caps(caps, err) < 0)
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return urun_err_set(err, errno, "process.noNewPrivileges");
 	if (sched_apply_affinity(p->exec_cpu_affinity, "final", err) < 0)
 		return -1;
-	if (seccomp && p->no_new_privileges && urun_seccomp_apply(seccomp, err) < 0)
-		return urun_err_wrap(err, "linux.seccomp");
+	if (p->no_new_privileges && load_filters(o, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -13,9 +13,14 @@ struct urun_process;
 
 /* rlimits, oom_score_adj, I/O priority: while still privileged. */
 int process_limits(const struct urun_process *p, struct urun_err **err);
-/* Identity, capabilities, cwd, umask, no_new_privs and SECCOMP (may be NULL);
- * SETGROUPS false where setgroups(2) is denied (one-id user namespace). */
-int process_finalize(const struct urun_process *p, json_t *seccomp, bool setgroups_ok,
+struct finalize_opts {
+	json_t *seccomp;	/* linux.seccomp, may be NULL */
+	bool setgroups_ok;	/* false where setgroups(2) is denied (one-id userns) */
+	bool fakeroot;		/* the run.oci.urun.fakeroot filter (fakeroot.h) */
+};
+
+/* Identity, capabilities, cwd, umask, no_new_privs and the seccomp filters. */
+int process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 		     struct urun_err **err);
 /* execve args[0], searched in the PATH of the process env. Returns only on error. */
 int process_exec(const struct urun_process *p, struct urun_err **err);

@@ -10,7 +10,7 @@
 #define R REJECTED
 
 static const struct support_row rows[] = {
-	{ "annotations", S, S, "kept in state and given to hooks" },
+	{ "annotations", S, S, "kept in state and given to hooks; run.oci.urun.fakeroot=seccomp makes chown, set*id, setgroups and device mknod succeed without effect (for package managers in one-id containers)" },
 	{ "domainname", S, S, "setdomainname in the new uts namespace" },
 	{ "freebsd", I, I, "FreeBSD platform section; urun runs on Linux" },
 	{ "hooks", S, S, "OCI hooks with the state on stdin" },

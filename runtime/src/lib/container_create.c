@@ -22,6 +22,7 @@
 #include "idmap.h"
 #include "init.h"
 #include "log.h"
+#include "mount.h"
 #include "netdev.h"
 #include "proc_sched.h"
 #include "seccomp.h"
@@ -77,6 +78,20 @@ complete_namespaces(struct urun_spec *s, bool rootless)
 	s->n_uid_maps = s->n_gid_maps = 1;
 }
 
+/* Every mount's options and kind, before anything exists. */
+static int
+check_mounts(const struct urun_spec *s, struct urun_err **err)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		struct mount_op op;
+
+		if (mount_plan(&s->mounts[i], &op, err) < 0)
+			return urun_err_wrap(err, "mounts[%zu]", i);
+		mount_op_release(&op);
+	}
+	return 0;
+}
+
 /* Everything that can fail before anything exists. */
 static int
 validate(struct urun_spec *s, bool rootless, struct urun_err **err)
@@ -91,7 +106,8 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 		return urun_err_wrap(err, "config.json");
 	if (!rootless && s->linux_obj && urun_cgroup_validate(s->linux_obj, err) < 0)
 		return urun_err_wrap(err, "config.json");
-	if (fakeroot_wanted(s->annotations, &(bool){ false }, err) < 0)
+	if (fakeroot_wanted(s->annotations, &(bool){ false }, err) < 0 ||
+	    check_mounts(s, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (sched_check(s->process.scheduler, s->process.exec_cpu_affinity,
 			json_object_get(s->linux_obj, "memoryPolicy"), err) < 0 ||
@@ -249,9 +265,22 @@ write_pid_file(const char *path, pid_t pid, struct urun_err **err)
 	       urun_err_wrap(err, "--pid-file") : 0;
 }
 
+/* The idmap user namespaces live until the child has its copies. */
+struct mount_userns {
+	int *fds;
+	size_t n;
+};
+
+static void
+mount_userns_freep(struct mount_userns *m)
+{
+	idmap_close_fds(m->fds, m->n);
+}
+
 static int
 spawn(struct creation *c, int console_fd, struct urun_err **err)
 {
+	_cleanup_(mount_userns_freep) struct mount_userns mu = { NULL, c->spec->n_mounts };
 	int sv[2];
 	struct init_ctx ctx = {
 		.spec = c->spec, .id = c->o->id, .bundle = c->o->bundle,
@@ -263,6 +292,9 @@ spawn(struct creation *c, int console_fd, struct urun_err **err)
 
 	ctx.new_userns = user && !user->path;
 	fakeroot_wanted(c->spec->annotations, &ctx.fakeroot, NULL);
+	if (idmap_mount_fds(c->spec, &mu.fds, err) < 0)
+		return -1;
+	ctx.mount_userns = mu.fds;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return urun_err_set(err, errno, "socketpair");
 	if (join_parent_namespaces(c->spec, err) < 0) {

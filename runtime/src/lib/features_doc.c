@@ -13,7 +13,7 @@ static const char *const mount_options[] = {
 	"async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec",
 	"iversion", "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec",
 	"noiversion", "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid",
-	"nosymfollow", "private", "rbind", "rdev", "rdiratime", "relatime", "remount",
+	"nosymfollow", "private", "rbind", "idmap", "ridmap", "rdev", "rdiratime", "relatime", "remount",
 	"rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnosuid", "rnosymfollow",
 	"ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime",
 	"rsuid", "rsymfollow", "runbindable", "rw", "shared", "silent", "slave",
@@ -47,7 +47,8 @@ linux_features(bool unpriv)
 			 "seccomp", urun_seccomp_features(),
 			 "apparmor", "enabled", 0, "selinux", "enabled", 0,
 			 "intelRdt", "enabled", 0,
-			 "mountExtensions", "idmap", "enabled", idmap->root != REJECTED,
+			 "mountExtensions", "idmap", "enabled",
+			 (unpriv ? idmap->unpriv : idmap->root) != REJECTED,
 			 "netDevices", "enabled", !unpriv);
 }
 

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,4 +108,88 @@ idmap_write(pid_t pid, const struct urun_spec *s, struct urun_err **err)
 	if (write_map(pid, "gid_map", s->gid_maps, s->n_gid_maps, err) < 0)
 		return urun_err_wrap(err, "linux.gidMappings");
 	return 0;
+}
+
+int
+idmap_userns_fd(const struct urun_idmap *uids, size_t nu, const struct urun_idmap *gids,
+		size_t ng, struct urun_err **err)
+{
+	_cleanup_free_ char *ns = NULL;
+	int pipefd[2], fd = -1;
+	pid_t child;
+	char c;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return urun_err_set(err, errno, "pipe");
+	child = fork();
+	if (child == 0) {
+		/* Hold a fresh user namespace open until the parent has its fd. */
+		close(pipefd[1]);
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(1);
+		_exit(read(pipefd[0], &c, 1) < 0);
+	}
+	close(pipefd[0]);
+	if (child < 0) {
+		close(pipefd[1]);
+		return urun_err_set(err, errno, "fork");
+	}
+	ns = xasprintf("/proc/%d/ns/user", child);
+	/* Wait until the child has unshared: its user ns differs from ours. */
+	for (int i = 0; i < 1000; i++) {
+		struct stat a, b;
+
+		if (stat(ns, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino != b.st_ino)
+			break;
+		usleep(100);
+	}
+	if (write_map(child, "uid_map", uids, nu, err) == 0 &&
+	    write_map(child, "gid_map", gids, ng, err) == 0) {
+		fd = open(ns, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			urun_err_set(err, errno, "open '%s'", ns);
+	}
+	close(pipefd[1]);
+	waitpid(child, NULL, 0);
+	return fd;
+}
+
+int
+idmap_mount_fds(const struct urun_spec *s, int **fds, struct urun_err **err)
+{
+	*fds = xcalloc(s->n_mounts ? s->n_mounts : 1, sizeof(int));
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct urun_mount *m = &s->mounts[i];
+		bool wanted = m->n_uid_maps || m->n_gid_maps;
+
+		(*fds)[i] = -1;
+		for (char **o = m->options; o && *o; o++)
+			wanted |= strcmp(*o, "idmap") == 0 || strcmp(*o, "ridmap") == 0;
+		if (!wanted)
+			continue;
+		if (m->n_uid_maps)
+			(*fds)[i] = idmap_userns_fd(m->uid_maps, m->n_uid_maps, m->gid_maps,
+						    m->n_gid_maps, err);
+		else if (s->n_uid_maps)
+			(*fds)[i] = idmap_userns_fd(s->uid_maps, s->n_uid_maps, s->gid_maps,
+						    s->n_gid_maps, err);
+		else
+			urun_err_set(err, 0, "idmap needs uidMappings and gidMappings on the mount "
+				     "or the container");
+		if ((*fds)[i] < 0) {
+			idmap_close_fds(*fds, i);
+			*fds = NULL;
+			return urun_err_wrap(err, "mounts[%zu]", i);
+		}
+	}
+	return 0;
+}
+
+void
+idmap_close_fds(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
 }

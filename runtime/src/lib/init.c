@@ -105,7 +105,7 @@ setup(const struct init_ctx *c, struct urun_err **err)
 {
 	const struct urun_spec *spec = c->spec;
 	struct rootfs_opts ro = { .no_pivot = c->no_pivot, .in_userns = c->new_userns ||
-				  c->rootless };
+				  c->rootless, .mount_userns = c->mount_userns };
 	struct sync_msg m;
 
 	if (sync_recv(c->sync_fd, SYNC_MAPPED, &m, err) < 0)

@@ -21,6 +21,7 @@ struct init_ctx {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool fakeroot;
+	const int *mount_userns;	/* idmapped mounts (idmap.h), may be NULL */
 };
 
 /* Never returns: execs the user process or exits non-zero after reporting. */

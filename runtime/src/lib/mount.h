@@ -23,6 +23,9 @@ struct mount_op {
 	uint64_t attr_set, attr_clr;	/* MOUNT_ATTR_* applied recursively (rro, ...) */
 	char *data;		/* fs-specific options, comma-separated, or NULL */
 	bool recursive;		/* rbind */
+	bool idmap;		/* idmap/ridmap option, or mappings given */
+	bool idmap_recursive;	/* ridmap */
+	int userns_fd;		/* the mapping's user namespace, set by the caller */
 };
 
 /* Turn one config mount into an op; errors name the option ("unknown mount

@@ -236,6 +236,27 @@ mount_fs(const struct mount_op *op, const char *target, unsigned long flags)
 	return mount(op->source, target, op->fstype, flags, data);
 }
 
+/* An idmapped bind: clone the source tree, attach the mapping, move it in. */
+static int
+bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
+				   .userns_fd = (uint64_t)op->userns_fd };
+	_cleanup_close_ int tree = -1;
+
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE |
+			    OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return urun_err_set(err, errno, "open_tree '%s'", op->source);
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
+		    (op->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "idmap '%s'", op->source);
+	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount onto '%s'", op->target);
+	return 0;
+}
+
 int
 mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	    struct urun_err **err)
@@ -251,8 +272,10 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (op->kind == MOUNT_BIND) {
-		if (mount(op->source, fd_path(fd, buf), NULL,
-			  MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
+		if (op->idmap && bind_idmapped(op, fd, err) < 0)
+			return urun_err_wrap(err, "mount '%s'", op->target);
+		if (!op->idmap && mount(op->source, fd_path(fd, buf), NULL,
+					MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
 			return urun_err_set(err, errno, "mount '%s': bind '%s'", op->target,
 					    op->source);
 		/* The bind itself ignores flags; apply them by remounting the new

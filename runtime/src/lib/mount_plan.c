@@ -79,7 +79,10 @@ apply_option(struct mount_op *op, const char *o)
 {
 	const struct mount_flag *f;
 
-	if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+	if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+		op->idmap = true;
+		op->idmap_recursive = o[0] == 'r';
+	} else if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
 		op->kind = MOUNT_BIND;
 		op->recursive = o[0] == 'r';
 	} else if ((f = FIND(flag_opts, o)) != NULL) {
@@ -104,6 +107,7 @@ int
 mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **err)
 {
 	memset(op, 0, sizeof(*op));
+	op->userns_fd = -1;
 	op->target = m->destination[0] == '/' ? xstrdup(m->destination)
 					       : xasprintf("/%s", m->destination);
 	if (strstr(op->target, "/../") || strcmp(op->target + strlen(op->target) - 3, "/..") == 0) {
@@ -122,6 +126,13 @@ mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **er
 	if (op->kind == MOUNT_FS && (op->fstype == NULL || strcmp(op->fstype, "none") == 0)) {
 		mount_op_release(op);
 		return urun_err_set(err, 0, "destination '%s': no type and no bind option",
+				    m->destination);
+	}
+	if (m->n_uid_maps || m->n_gid_maps)
+		op->idmap = true;
+	if (op->idmap && op->kind != MOUNT_BIND) {
+		mount_op_release(op);
+		return urun_err_set(err, 0, "destination '%s': idmapped mounts must be bind mounts",
 				    m->destination);
 	}
 	if (op->kind == MOUNT_BIND && op->source[0] != '/') {

@@ -40,6 +40,11 @@ apply_mounts(int rootfd, const struct urun_spec *spec, const struct rootfs_opts 
 
 		if (mount_plan(&spec->mounts[i], &op, err) < 0)
 			return urun_err_wrap(err, "mounts[%zu]", i);
+		op.userns_fd = o->mount_userns ? o->mount_userns[i] : -1;
+		if (op.idmap && op.userns_fd < 0) {
+			mount_op_release(&op);
+			return urun_err_set(err, 0, "mounts[%zu]: idmap without a mapping", i);
+		}
 		r = mount_apply(rootfd, &op, o->cgroup_path, err);
 		mount_op_release(&op);
 		if (r < 0)

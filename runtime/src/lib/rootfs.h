@@ -13,6 +13,7 @@ struct rootfs_opts {
 	const char *cgroup_path;	/* for "cgroup" mounts, may be NULL */
 	bool no_pivot;			/* --no-pivot: MS_MOVE + chroot */
 	bool in_userns;			/* mknod is not allowed: bind host nodes */
+	const int *mount_userns;	/* per config mount: idmap user namespace fd or -1 */
 };
 
 /* Everything before pivot_root: propagation, the rootfs bind, config mounts,

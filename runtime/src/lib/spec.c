@@ -61,6 +61,19 @@ parse_root(json_t *doc, const char *bundle, struct urun_spec *s, struct urun_err
 	return 0;
 }
 
+static int parse_idmaps_at(json_t *obj, const char *where, const char *key,
+			   struct urun_idmap **out, size_t *n, struct urun_err **err);
+
+static int
+parse_mount_idmaps(json_t *m, size_t i, struct urun_mount *mt, struct urun_err **err)
+{
+	_cleanup_free_ char *where = xasprintf("mounts[%zu]", i);
+
+	return parse_idmaps_at(m, where, "uidMappings", &mt->uid_maps, &mt->n_uid_maps, err) < 0 ||
+	       parse_idmaps_at(m, where, "gidMappings", &mt->gid_maps, &mt->n_gid_maps, err) < 0
+	       ? -1 : 0;
+}
+
 static int
 parse_mounts(json_t *doc, struct urun_spec *s, struct urun_err **err)
 {
@@ -88,6 +101,8 @@ parse_mounts(json_t *doc, struct urun_spec *s, struct urun_err **err)
 			return urun_err_set(err, 0, "mounts[%zu].destination: must not be empty", i);
 		if (mt->options == NULL)
 			mt->options = xcalloc(1, sizeof(char *));
+		if (parse_mount_idmaps(m, i, mt, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -132,14 +147,14 @@ parse_namespaces(json_t *lnx, struct urun_spec *s, struct urun_err **err)
 }
 
 static int
-parse_idmaps(json_t *lnx, const char *key, struct urun_idmap **out, size_t *n,
-	     struct urun_err **err)
+parse_idmaps_at(json_t *obj, const char *where, const char *key, struct urun_idmap **out,
+		size_t *n, struct urun_err **err)
 {
 	json_t *arr = NULL, *m;
 	size_t i;
 
-	if (json_get_arr(lnx, key, key, JSON_OPTIONAL, &arr, err) < 0)
-		return urun_err_wrap(err, "linux");
+	if (json_get_arr(obj, key, key, JSON_OPTIONAL, &arr, err) < 0)
+		return urun_err_wrap_field(err, "%s", where);
 	if (arr == NULL)
 		return 0;
 	*out = xcalloc(json_array_size(arr), sizeof(**out));
@@ -147,16 +162,23 @@ parse_idmaps(json_t *lnx, const char *key, struct urun_idmap **out, size_t *n,
 		int64_t c, h, sz;
 
 		if (!json_is_object(m))
-			return urun_err_set(err, 0, "linux.%s[%zu]: expected an object", key, i);
+			return urun_err_set(err, 0, "%s.%s[%zu]: expected an object", where, key, i);
 		if (json_get_int(m, "containerID", "containerID", JSON_REQUIRED, 0, UINT32_MAX,
 				 &c, err) < 0 ||
 		    json_get_int(m, "hostID", "hostID", JSON_REQUIRED, 0, UINT32_MAX, &h, err) < 0 ||
 		    json_get_int(m, "size", "size", JSON_REQUIRED, 1, UINT32_MAX, &sz, err) < 0)
-			return urun_err_wrap_field(err, "linux.%s[%zu]", key, i);
+			return urun_err_wrap_field(err, "%s.%s[%zu]", where, key, i);
 		(*out)[i] = (struct urun_idmap){ (uint32_t)c, (uint32_t)h, (uint32_t)sz };
 		*n = i + 1;
 	}
 	return 0;
+}
+
+static int
+parse_idmaps(json_t *lnx, const char *key, struct urun_idmap **out, size_t *n,
+	     struct urun_err **err)
+{
+	return parse_idmaps_at(lnx, "linux", key, out, n, err);
 }
 
 static int
@@ -425,6 +447,8 @@ urun_spec_free(struct urun_spec *s)
 		free(s->mounts[i].source);
 		free(s->mounts[i].type);
 		strv_freep(&s->mounts[i].options);
+		free(s->mounts[i].uid_maps);
+		free(s->mounts[i].gid_maps);
 	}
 	free(s->mounts);
 	for (size_t i = 0; i < s->n_namespaces; i++)

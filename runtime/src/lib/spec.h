@@ -26,6 +26,8 @@ struct urun_mount {
 	char *source;		/* may be NULL */
 	char *type;		/* may be NULL (bind) */
 	char **options;		/* NULL-terminated */
+	struct urun_idmap *uid_maps, *gid_maps;	/* idmapped mount, may be NULL */
+	size_t n_uid_maps, n_gid_maps;
 };
 
 struct urun_rlimit {

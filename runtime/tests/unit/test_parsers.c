@@ -37,7 +37,8 @@ static int
 plan(const char *dest, const char *src, const char *type, const char **opts,
      struct mount_op *op)
 {
-	struct urun_mount m = { (char *)dest, (char *)src, (char *)type, (char **)opts };
+	struct urun_mount m = { .destination = (char *)dest, .source = (char *)src,
+				.type = (char *)type, .options = (char **)opts };
 	struct urun_err *err = NULL;
 	int r = mount_plan(&m, op, &err);
 

@@ -179,6 +179,31 @@ clean_debris(struct urun_state *st, struct urun_err **err)
 	return urun_state_remove(st, err);
 }
 
+/* Make the state root. As root it is 0711 (a container's root user, mapped to
+ * another host uid, must reach its exec fifo). Unprivileged it is 0700 and
+ * must be ours: /tmp/urun-UID sits in a shared directory where another user
+ * could have planted it or a symlink. */
+static int
+check_root(const char *root, struct urun_err **err)
+{
+	struct stat st;
+	bool priv = geteuid() == 0;
+
+	if (mkdir_p(root, priv ? 0711 : 0700, err) < 0)
+		return -1;
+	if (lstat(root, &st) < 0)
+		return urun_err_set(err, errno, "state root '%s'", root);
+	if (!S_ISDIR(st.st_mode))
+		return urun_err_set(err, 0, "state root '%s': not a directory", root);
+	if (st.st_uid != geteuid())
+		return urun_err_set(err, 0, "state root '%s': owned by uid %u, not us", root,
+				    (unsigned)st.st_uid);
+	/* Ours but too open (made by an older urun, or by hand): tighten it. */
+	if (!priv && (st.st_mode & 077) && chmod(root, 0700) < 0)
+		return urun_err_set(err, errno, "state root '%s': chmod 0700", root);
+	return 0;
+}
+
 struct urun_state *
 urun_state_create(const char *root, const char *id, struct urun_err **err)
 {
@@ -186,7 +211,7 @@ urun_state_create(const char *root, const char *id, struct urun_err **err)
 	_cleanup_close_ int fd = -1;
 	struct urun_state *st;
 
-	if (mkdir_p(root, 0711, err) < 0)
+	if (check_root(root, err) < 0)
 		return NULL;
 	for (;;) {
 		_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);

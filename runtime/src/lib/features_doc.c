@@ -17,7 +17,7 @@ static const char *const mount_options[] = {
 	"rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnosuid", "rnosymfollow",
 	"ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime",
 	"rsuid", "rsymfollow", "runbindable", "rw", "shared", "silent", "slave",
-	"strictatime", "suid", "symfollow", "sync", "unbindable",
+	"strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable",
 };
 
 static json_t *

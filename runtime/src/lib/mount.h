@@ -26,6 +26,7 @@ struct mount_op {
 	bool idmap;		/* idmap/ridmap option, or mappings given */
 	bool idmap_recursive;	/* ridmap */
 	int userns_fd;		/* the mapping's user namespace, set by the caller */
+	bool copy_up;		/* tmpcopyup: the tmpfs starts with what it covers */
 };
 
 /* Turn one config mount into an op; errors name the option ("unknown mount

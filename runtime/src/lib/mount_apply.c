@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -236,6 +237,113 @@ mount_fs(const struct mount_op *op, const char *target, unsigned long flags)
 	return mount(op->source, target, op->fstype, flags, data);
 }
 
+static int copy_file(int src, int dst, const char *name, mode_t mode, struct urun_err **err);
+
+/* tmpcopyup: copy what the new tmpfs covers (SRC, a directory fd opened
+ * before the mount) into it (DST), keeping modes, owners and links. */
+static int
+copy_tree(int src, int dst, struct urun_err **err)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int dup = fcntl(src, F_DUPFD_CLOEXEC, 3);
+
+	d = dup < 0 ? NULL : fdopendir(dup);
+	if (d == NULL)
+		return urun_err_set(err, errno, "tmpcopyup: read directory");
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int r = 0;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(src, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return urun_err_set(err, errno, "tmpcopyup: stat '%s'", de->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			_cleanup_close_ int s2 = -1, d2 = -1;
+
+			if (mkdirat(dst, de->d_name, st.st_mode & 07777) < 0 ||
+			    (s2 = openat(src, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC)) < 0 ||
+			    (d2 = openat(dst, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+				return urun_err_set(err, errno, "tmpcopyup: directory '%s'", de->d_name);
+			if (copy_tree(s2, d2, err) < 0)
+				return urun_err_wrap(err, "%s", de->d_name);
+		} else if (S_ISREG(st.st_mode)) {
+			r = copy_file(src, dst, de->d_name, st.st_mode, err);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(src, de->d_name, target, sizeof(target) - 1);
+
+			if (n < 0 || (target[n] = '\0', symlinkat(target, dst, de->d_name) < 0))
+				r = urun_err_set(err, errno, "tmpcopyup: symlink '%s'", de->d_name);
+		} else if (mknodat(dst, de->d_name, st.st_mode, st.st_rdev) < 0) {
+			r = urun_err_set(err, errno, "tmpcopyup: node '%s'", de->d_name);
+		}
+		if (r < 0)
+			return -1;
+		/* Owners may be unmapped in a user namespace: best effort there. */
+		fchownat(dst, de->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+	}
+	return 0;
+}
+
+static int
+copy_file(int src, int dst, const char *name, mode_t mode, struct urun_err **err)
+{
+	_cleanup_close_ int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int out = -1;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return urun_err_set(err, errno, "tmpcopyup: open '%s'", name);
+	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+	if (out < 0)
+		return urun_err_set(err, errno, "tmpcopyup: create '%s'", name);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write_all(out, buf, (size_t)n) < 0)
+			return urun_err_set(err, errno, "tmpcopyup: write '%s'", name);
+	if (n < 0)
+		return urun_err_set(err, errno, "tmpcopyup: read '%s'", name);
+	return fchmod(out, mode & 07777) < 0 ? urun_err_set(err, errno, "tmpcopyup: chmod") : 0;
+}
+
+/* COVERED: O_PATH fd of the directory under the new tmpfs at OP's target. */
+static int
+copy_up(int rootfd, int covered, const struct mount_op *op, struct urun_err **err)
+{
+	_cleanup_close_ int src = openat(covered, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int top = resolve_in_root(rootfd, op->target, false, false, err);
+	_cleanup_close_ int dst = -1;
+
+	if (src < 0 || top < 0)
+		return src < 0 ? urun_err_set(err, errno, "tmpcopyup: open the covered directory")
+			       : -1;
+	dst = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dst < 0)
+		return urun_err_set(err, errno, "tmpcopyup: open the tmpfs");
+	return copy_tree(src, dst, err);
+}
+
+/* An entry with "remount": change the flags of the mount already there. */
+static int
+remount_existing(int rootfd, const struct mount_op *op, struct urun_err **err)
+{
+	_cleanup_close_ int fd = resolve_in_root(rootfd, op->target, false, false, err);
+	unsigned long flags = op->flags & ~MS_REMOUNT;
+	char buf[32];
+
+	if (fd < 0)
+		return urun_err_wrap(err, "remount '%s'", op->target);
+	if (mount(NULL, fd_path(fd, buf), NULL, MS_REMOUNT | flags, op->data) == 0)
+		return 0;
+	/* Per-mount flags of a bind mount, or flags the kernel locks. */
+	if (remount_bind(fd, flags, err) < 0)
+		return urun_err_wrap(err, "remount '%s'", op->target);
+	return 0;
+}
+
 /* An idmapped bind: clone the source tree, attach the mapping, move it in. */
 static int
 bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
@@ -268,6 +376,8 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	if (op->kind == MOUNT_CGROUP)
 		return mount_cgroup(rootfd, op, cgroup_path, err) < 0 ?
 		       urun_err_wrap(err, "mount '%s'", op->target) : 0;
+	if (op->flags & MS_REMOUNT)
+		return remount_existing(rootfd, op, err);
 	fd = resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
@@ -289,6 +399,8 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		}
 	} else if (mount_fs(op, fd_path(fd, buf), flags) < 0) {
 		return urun_err_set(err, errno, "mount '%s' (type %s)", op->target, op->fstype);
+	} else if (op->copy_up && copy_up(rootfd, fd, op, err) < 0) {
+		return urun_err_wrap(err, "mount '%s'", op->target);
 	}
 	if (op->propagation || op->attr_set || op->attr_clr) {
 		_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false, false, err);

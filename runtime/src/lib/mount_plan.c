@@ -17,7 +17,8 @@ struct mount_flag {
 };
 
 static const struct mount_flag flag_opts[] = {
-	{ "defaults", false, 0 }, { "ro", false, MS_RDONLY }, { "rw", true, MS_RDONLY },
+	{ "defaults", true, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS },
+	{ "ro", false, MS_RDONLY }, { "rw", true, MS_RDONLY },
 	{ "suid", true, MS_NOSUID }, { "nosuid", false, MS_NOSUID },
 	{ "dev", true, MS_NODEV }, { "nodev", false, MS_NODEV },
 	{ "exec", true, MS_NOEXEC }, { "noexec", false, MS_NOEXEC },
@@ -93,10 +94,17 @@ apply_option(struct mount_op *op, const char *o)
 	} else if ((f = FIND(propagation_opts, o)) != NULL) {
 		op->propagation = f->flag;
 	} else if ((f = FIND(attr_opts, o)) != NULL) {
+		/* The atime modes share one field, and RELATIME is 0 in it:
+		 * clear the whole field, then set the mode. */
+		if (f->flag == MOUNT_ATTR_RELATIME || f->flag == MOUNT_ATTR_NOATIME ||
+		    f->flag == MOUNT_ATTR_STRICTATIME)
+			op->attr_clr |= MOUNT_ATTR__ATIME;
 		if (f->clear)
 			op->attr_clr |= f->flag;
 		else
 			op->attr_set |= f->flag;
+	} else if (strcmp(o, "tmpcopyup") == 0) {
+		op->copy_up = true;
 	} else {
 		/* Anything else is filesystem data (size=, mode=, gid=, ...). */
 		append_data(&op->data, o);
@@ -133,6 +141,11 @@ mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **er
 	if (op->idmap && op->kind != MOUNT_BIND) {
 		mount_op_release(op);
 		return urun_err_set(err, 0, "destination '%s': idmapped mounts must be bind mounts",
+				    m->destination);
+	}
+	if (op->copy_up && (op->fstype == NULL || strcmp(op->fstype, "tmpfs") != 0)) {
+		mount_op_release(op);
+		return urun_err_set(err, 0, "destination '%s': tmpcopyup needs a tmpfs",
 				    m->destination);
 	}
 	if (op->kind == MOUNT_BIND && op->source[0] != '/') {

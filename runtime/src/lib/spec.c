@@ -74,8 +74,19 @@ parse_mount_idmaps(json_t *m, size_t i, struct urun_mount *mt, struct urun_err *
 	       ? -1 : 0;
 }
 
+static bool
+is_bind(const struct urun_mount *m)
+{
+	if (m->type && strcmp(m->type, "bind") == 0)
+		return true;
+	for (char **o = m->options; o && *o; o++)
+		if (strcmp(*o, "bind") == 0 || strcmp(*o, "rbind") == 0)
+			return true;
+	return false;
+}
+
 static int
-parse_mounts(json_t *doc, struct urun_spec *s, struct urun_err **err)
+parse_mounts(json_t *doc, const char *bundle, struct urun_spec *s, struct urun_err **err)
 {
 	json_t *arr = NULL, *m;
 	size_t i;
@@ -103,6 +114,13 @@ parse_mounts(json_t *doc, struct urun_spec *s, struct urun_err **err)
 			mt->options = xcalloc(1, sizeof(char *));
 		if (parse_mount_idmaps(m, i, mt, err) < 0)
 			return -1;
+		/* config.md: a relative bind source is relative to the bundle. */
+		if (bundle && mt->source && mt->source[0] != '/' && is_bind(mt)) {
+			char *abs = xasprintf("%s/%s", bundle, mt->source);
+
+			free(mt->source);
+			mt->source = abs;
+		}
 	}
 	return 0;
 }
@@ -362,7 +380,7 @@ parse_doc(json_t *doc, const char *bundle, struct urun_spec *s, struct urun_err 
 	if (json_get_str(doc, "ociVersion", "ociVersion", JSON_REQUIRED, &s->oci_version,
 			 err) < 0 || check_version(s->oci_version, err) < 0)
 		return -1;
-	if (parse_root(doc, bundle, s, err) < 0 || parse_mounts(doc, s, err) < 0)
+	if (parse_root(doc, bundle, s, err) < 0 || parse_mounts(doc, bundle, s, err) < 0)
 		return -1;
 	if (json_get_obj(doc, "process", "process", JSON_OPTIONAL, &proc, err) < 0)
 		return -1;

@@ -87,6 +87,29 @@ test_mount_plan_kinds(void **state)
 	assert_int_equal(plan("/a/../../etc", "tmpfs", "tmpfs", none, &op), -1);
 }
 
+static void
+test_mount_plan_resets_and_atime(void **state)
+{
+	const char *defaults[] = { "ro", "nosuid", "defaults", NULL };
+	const char *rel[] = { "rbind", "rrelatime", NULL };
+	const char *copyup[] = { "tmpcopyup", NULL };
+	struct mount_op op;
+
+	(void)state;
+	assert_int_equal(plan("/m", "tmpfs", "tmpfs", defaults, &op), 0);
+	assert_true(op.flags == 0);
+	mount_op_release(&op);
+	/* MOUNT_ATTR_RELATIME is 0: the atime field must be cleared. */
+	assert_int_equal(plan("/m", "/src", "bind", rel, &op), 0);
+	assert_true(op.attr_clr & MOUNT_ATTR__ATIME);
+	mount_op_release(&op);
+	assert_int_equal(plan("/m", "tmpfs", "tmpfs", copyup, &op), 0);
+	assert_true(op.copy_up);
+	assert_null(op.data);
+	mount_op_release(&op);
+	assert_int_equal(plan("/m", "/src", "bind", copyup, &op), -1);
+}
+
 int
 main(void)
 {
@@ -94,6 +117,7 @@ main(void)
 		cmocka_unit_test(test_signals),
 		cmocka_unit_test(test_mount_plan_flags),
 		cmocka_unit_test(test_mount_plan_kinds),
+		cmocka_unit_test(test_mount_plan_resets_and_atime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

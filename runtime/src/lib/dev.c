@@ -27,6 +27,22 @@ static const struct urun_device default_devices[] = {
 	{ (char *)"/dev/tty", 'c', 5, 0, 0666, 0, 0 },
 };
 
+/* config-linux.md: a file already at the path that is not the requested
+ * device is an error. 1: it is that device; 0: nothing there; -1: mismatch. */
+static int
+existing_node(int parent, const char *name, const struct urun_device *d, mode_t type,
+	      struct urun_err **err)
+{
+	struct stat st;
+
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if ((st.st_mode & S_IFMT) == type &&
+	    (type == S_IFIFO || st.st_rdev == makedev(d->major, d->minor)))
+		return 1;
+	return urun_err_set(err, 0, "'%s' exists and is not the requested device", d->path);
+}
+
 static int
 make_node(int rootfd, const struct urun_device *d, bool in_userns, struct urun_err **err)
 {
@@ -40,7 +56,10 @@ make_node(int rootfd, const struct urun_device *d, bool in_userns, struct urun_e
 	parent = resolve_in_root(rootfd, *dir ? dir : "/", true, false, err);
 	if (parent < 0)
 		return -1;
-	unlinkat(parent, name, 0);
+	switch (existing_node(parent, name, d, type, err)) {
+	case 1: return 0;	/* already the requested device */
+	case -1: return -1;
+	}
 	if (!in_userns || d->type == 'p') {
 		if (mknodat(parent, name, type | (d->mode & 07777),
 			    makedev(d->major, d->minor)) < 0)

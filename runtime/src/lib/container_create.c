@@ -124,9 +124,9 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 /* Namespaces joined by the parent: they apply to the child at clone (pid:
  * to children only). User and mount are joined by the child. */
 static int
-join_parent_namespaces(const struct urun_spec *s, struct urun_err **err)
+join_parent_namespaces(const struct urun_spec *s, bool rootless, struct urun_err **err)
 {
-	static const int kinds[] = { CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
+	static const int kinds[] = { CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
 		CLONE_NEWCGROUP, CLONE_NEWPID };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -134,6 +134,11 @@ join_parent_namespaces(const struct urun_spec *s, struct urun_err **err)
 		_cleanup_close_ int fd = -1;
 
 		if (ns == NULL || ns->path == NULL)
+			continue;
+		/* Unprivileged, the others' rights come from their user namespace:
+		 * enter it first. As root we stay out, keeping host rights for
+		 * the cgroup; the child joins it. */
+		if (kinds[i] == CLONE_NEWUSER && !rootless)
 			continue;
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, kinds[i]) < 0)
@@ -291,13 +296,14 @@ spawn(struct creation *c, int console_fd, struct urun_err **err)
 	const struct urun_ns *user = urun_spec_ns(c->spec, CLONE_NEWUSER);
 
 	ctx.new_userns = user && !user->path;
+	ctx.userns_joined = user && user->path && c->rootless;
 	fakeroot_wanted(c->spec->annotations, &ctx.fakeroot, NULL);
 	if (idmap_mount_fds(c->spec, &mu.fds, err) < 0)
 		return -1;
 	ctx.mount_userns = mu.fds;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return urun_err_set(err, errno, "socketpair");
-	if (join_parent_namespaces(c->spec, err) < 0) {
+	if (join_parent_namespaces(c->spec, c->rootless, err) < 0) {
 		close(sv[0]);
 		close(sv[1]);
 		return -1;

@@ -28,7 +28,7 @@
 /* Join the namespaces that must be entered from inside: user first (it grants
  * the rights for the rest), then mount. The parent joined the others. */
 static int
-join_child_namespaces(const struct urun_spec *spec, struct urun_err **err)
+join_child_namespaces(const struct urun_spec *spec, bool user_done, struct urun_err **err)
 {
 	static const int order[] = { CLONE_NEWUSER, CLONE_NEWNS };
 
@@ -36,7 +36,7 @@ join_child_namespaces(const struct urun_spec *spec, struct urun_err **err)
 		const struct urun_ns *ns = urun_spec_ns(spec, order[i]);
 		_cleanup_close_ int fd = -1;
 
-		if (ns == NULL || ns->path == NULL)
+		if (ns == NULL || ns->path == NULL || (order[i] == CLONE_NEWUSER && user_done))
 			continue;
 		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, order[i]) < 0)
@@ -116,7 +116,11 @@ setup(const struct init_ctx *c, struct urun_err **err)
 		setresgid(0, 0, 0);
 		setresuid(0, 0, 0);
 	}
-	if (join_child_namespaces(spec, err) < 0 || timens_enter(spec, err) < 0 ||
+	if (c->userns_joined) {
+		setresgid(0, 0, 0);
+		setresuid(0, 0, 0);
+	}
+	if (join_child_namespaces(spec, c->userns_joined, err) < 0 || timens_enter(spec, err) < 0 ||
 	    set_names(spec, err) < 0 || join_new_keyring(c, err) < 0)
 		return -1;
 	if (sched_apply_affinity(spec->process.exec_cpu_affinity, "initial", err) < 0 ||

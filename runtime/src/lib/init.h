@@ -17,6 +17,7 @@ struct init_ctx {
 	int console_fd;		/* connected console socket, or -1 */
 	int preserve_fds;
 	bool new_userns;
+	bool userns_joined;	/* the parent already joined linux.namespaces user path */
 	bool rootless;
 	bool no_pivot;
 	bool no_new_keyring;

@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "log.h"
 #include "mount.h"
 #include "util.h"
 
@@ -309,6 +310,39 @@ copy_file(int src, int dst, const char *name, mode_t mode, struct urun_err **err
 	return fchmod(out, mode & 07777) < 0 ? urun_err_set(err, errno, "tmpcopyup: chmod") : 0;
 }
 
+/* proc, sysfs and mqueue need their namespace (pid, net, ipc) to belong to
+ * our user namespace; unprivileged without one of our own the kernel says
+ * EPERM. Then bind the host's instance, as crun does (same view the caller has). */
+static int
+bind_host_instance(int rootfd, int fd, const struct mount_op *op, unsigned long flags,
+		   struct urun_err **err)
+{
+	static const char *const hosts[][2] = {
+		{ "proc", "/proc" }, { "sysfs", "/sys" }, { "mqueue", "/dev/mqueue" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		_cleanup_close_ int nfd = -1;
+
+		if (strcmp(op->fstype, hosts[i][0]) != 0)
+			continue;
+		if (mount(hosts[i][1], fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+			return -1;
+		log_debug("mount '%s': %s not permitted, bound the host's %s", op->target,
+			  op->fstype, hosts[i][1]);
+		nfd = resolve_in_root(rootfd, op->target, false, false, err);
+		if (nfd < 0 || (flags && remount_bind(nfd, flags, err) < 0)) {
+			urun_err_free(err);
+			errno = EPERM;
+			return -1;
+		}
+		return 0;
+	}
+	errno = EPERM;
+	return -1;
+}
+
 /* COVERED: O_PATH fd of the directory under the new tmpfs at OP's target. */
 static int
 copy_up(int rootfd, int covered, const struct mount_op *op, struct urun_err **err)
@@ -398,7 +432,9 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 				return urun_err_wrap(err, "mount '%s'", op->target);
 		}
 	} else if (mount_fs(op, fd_path(fd, buf), flags) < 0) {
-		return urun_err_set(err, errno, "mount '%s' (type %s)", op->target, op->fstype);
+		if (errno != EPERM || bind_host_instance(rootfd, fd, op, flags, err) < 0)
+			return urun_err_set(err, errno, "mount '%s' (type %s)", op->target,
+					    op->fstype);
 	} else if (op->copy_up && copy_up(rootfd, fd, op, err) < 0) {
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	}

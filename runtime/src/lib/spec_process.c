@@ -7,6 +7,7 @@
 #include "cleanup.h"
 #include "error.h"
 #include "json_get.h"
+#include "log.h"
 #include "spec.h"
 #include "util.h"
 
@@ -86,10 +87,12 @@ parse_caps(json_t *proc, struct urun_process *p, struct urun_err **err)
 		for (char **n = names; n && *n; n++) {
 			int cap = urun_cap_from_name(*n);
 
-			/* Unknown names are an error, as the spec says for
-			 * capabilities the runtime cannot map. */
-			if (cap < 0)
-				return urun_err_set(err, 0, "%s: unknown capability '%s'", path, *n);
+			/* config.md: a capability that cannot be mapped MUST be
+			 * logged as a warning, and SHOULD NOT fail the container. */
+			if (cap < 0) {
+				log_warn("%s: unknown capability '%s', ignored", path, *n);
+				continue;
+			}
 			p->caps[s] |= 1ULL << cap;
 		}
 	}

@@ -120,8 +120,6 @@ test_process_errors(void **state)
 		     "process.rlimits[0].type: unknown rlimit 'RLIMIT_BOGUS'");
 	expect_error(PROC(",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":2,\"hard\":1}]"),
 		     "soft limit above hard limit");
-	expect_error(PROC(",\"capabilities\":{\"effective\":[\"CAP_FLY\"]}"),
-		     "process.capabilities.effective: unknown capability 'CAP_FLY'");
 	expect_error(PROC(",\"oomScoreAdj\":5000"), "process.oomScoreAdj: 5000 out of range");
 	expect_error(PROC(",\"terminal\":\"yes\""), "process.terminal: expected a boolean");
 	expect_error(PROC(",\"ioPriority\":{\"class\":\"FAST\"}"), "process.ioPriority.class: unknown class");

@@ -132,8 +132,21 @@ set_attrs(int fd, const struct mount_op *op, struct urun_err **err)
 	if (attr.attr_set & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
 		attr.attr_clr |= MOUNT_ATTR__ATIME;
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) == 0)
+		return 0;
+	if (errno != EPERM)
+		return urun_err_set(err, errno, "mount_setattr");
+	/* In a user namespace the flags of mounts from the host are locked:
+	 * clearing them or changing atime is refused. Keep what only adds
+	 * restrictions (the support table declares the rest ignored there). */
+	attr.attr_clr = 0;
+	attr.attr_set &= MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			 MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSYMFOLLOW;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
 		    sizeof(attr)) < 0)
 		return urun_err_set(err, errno, "mount_setattr");
+	log_warn("mount '%s': recursive options that clear locked flags or change atime "
+		 "are refused by the kernel here; kept the restricting ones", op->target);
 	return 0;
 }
 
@@ -327,8 +340,10 @@ bind_host_instance(int rootfd, int fd, const struct mount_op *op, unsigned long 
 
 		if (strcmp(op->fstype, hosts[i][0]) != 0)
 			continue;
-		if (mount(hosts[i][1], fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0)
+		if (mount(hosts[i][1], fd_path(fd, buf), NULL, MS_BIND | MS_REC, NULL) < 0) {
+			errno = EPERM;	/* report the original refusal */
 			return -1;
+		}
 		log_debug("mount '%s': %s not permitted, bound the host's %s", op->target,
 			  op->fstype, hosts[i][1]);
 		nfd = resolve_in_root(rootfd, op->target, false, false, err);
@@ -420,8 +435,10 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 			return urun_err_wrap(err, "mount '%s'", op->target);
 		if (!op->idmap && mount(op->source, fd_path(fd, buf), NULL,
 					MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
-			return urun_err_set(err, errno, "mount '%s': bind '%s'", op->target,
-					    op->source);
+			return urun_err_set(err, errno, "mount '%s': bind '%s'%s", op->target,
+					    op->source, errno == EINVAL && !op->recursive ?
+					    " (in a user namespace the kernel refuses a non-recursive "
+					    "bind of a tree with submounts: use rbind)" : "");
 		/* The bind itself ignores flags; apply them by remounting the new
 		 * mount, reached again through the same path. */
 		if (flags & ~(MS_REC | MS_SILENT)) {

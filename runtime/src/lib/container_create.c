@@ -25,6 +25,7 @@
 #include "mount.h"
 #include "netdev.h"
 #include "proc_sched.h"
+#include "rootfs.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "state.h"
@@ -107,7 +108,7 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 	if (!rootless && s->linux_obj && urun_cgroup_validate(s->linux_obj, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (fakeroot_wanted(s->annotations, &(bool){ false }, err) < 0 ||
-	    check_mounts(s, err) < 0)
+	    check_mounts(s, err) < 0 || sysctl_check(s, err) < 0)
 		return urun_err_wrap(err, "config.json");
 	if (sched_check(s->process.scheduler, s->process.exec_cpu_affinity,
 			json_object_get(s->linux_obj, "memoryPolicy"), err) < 0 ||
@@ -177,6 +178,7 @@ struct creation {
 	struct urun_spec *spec;
 	struct urun_state *st;
 	bool rootless;
+	bool hook_failed;	/* runtime.md steps 3-5: poststop hooks still run */
 	pid_t pid;
 	int sock;		/* parent end */
 };
@@ -197,11 +199,46 @@ run_runtime_hooks(struct creation *c, struct urun_err **err)
 	return 0;
 }
 
+/* With device rules, the container still needs the default devices of
+ * config-linux.md: allow them after the user's rules, as runc does, or not
+ * even /dev/null can be made. linux.devices entries follow the user's rules. */
+static json_t *
+with_device_allows(const struct urun_spec *s)
+{
+	static const struct { char type; int major, minor; } defaults[] = {
+		{ 'c', 1, 3 }, { 'c', 1, 5 }, { 'c', 1, 7 }, { 'c', 1, 8 }, { 'c', 1, 9 },
+		{ 'c', 5, 0 }, { 'c', 5, 1 }, { 'c', 5, 2 }, { 'c', 136, -1 },
+	};
+	json_t *lnx = json_deep_copy(s->linux_obj);
+	json_t *rules = json_object_get(json_object_get(lnx, "resources"), "devices");
+
+	if (!json_is_array(rules))
+		return lnx;
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		json_t *r = json_pack("{s:b, s:s#, s:i, s:s}", "allow", 1, "type",
+				      &defaults[i].type, (size_t)1, "major", defaults[i].major,
+				      "access", "rwm");
+
+		if (defaults[i].minor >= 0)
+			json_object_set_new(r, "minor", json_integer(defaults[i].minor));
+		json_array_append_new(rules, r);
+	}
+	return lnx;
+}
+
+static int
+enter_cgroup(struct creation *c, struct urun_err **err)
+{
+	_cleanup_json_ json_t *lnx = c->spec->linux_obj ? with_device_allows(c->spec) : NULL;
+
+	return urun_cgroup_enter(c->o->id, lnx, c->pid, &c->st->cgroup_path, err);
+}
+
 /* The parent's half of the handshake, once the child exists. */
 static int
 drive_child(struct creation *c, struct urun_err **err)
 {
-	struct sync_msg m;
+	struct sync_msg m = { 0 };
 
 	if (proc_stat(c->pid, &c->st->start_time, NULL) < 0)
 		return urun_err_set(err, 0, "the container process exited during create");
@@ -210,18 +247,25 @@ drive_child(struct creation *c, struct urun_err **err)
 	if (urun_spec_ns(c->spec, CLONE_NEWUSER) && !urun_spec_ns(c->spec, CLONE_NEWUSER)->path &&
 	    idmap_write(c->pid, c->spec, err) < 0)
 		return -1;
-	if (!c->rootless && urun_cgroup_enter(c->o->id, c->spec->linux_obj, c->pid,
-					      &c->st->cgroup_path, err) < 0)
+	if (!c->rootless && enter_cgroup(c, err) < 0)
 		return -1;
 	if (netdev_move(json_object_get(c->spec->linux_obj, "netDevices"), c->pid, err) < 0)
 		return -1;
 	if (urun_state_save(c->st, err) < 0 ||
 	    sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)
 		return -1;
-	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0 || run_runtime_hooks(c, err) < 0 ||
-	    sync_send(c->sock, SYNC_HOOKS_DONE, NULL, err) < 0 ||
-	    sync_recv(c->sock, SYNC_READY, &m, err) < 0)
+	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0)
 		return -1;
+	if (run_runtime_hooks(c, err) < 0) {
+		c->hook_failed = true;
+		return -1;
+	}
+	if (sync_send(c->sock, SYNC_HOOKS_DONE, NULL, err) < 0)
+		return -1;
+	if (sync_recv(c->sock, SYNC_READY, &m, err) < 0) {
+		c->hook_failed = m.type == SYNC_ERROR && m.hook_failed;
+		return -1;
+	}
 	c->st->creating = false;
 	unlinkat(c->st->dir_fd, "creating", 0);
 	return urun_state_save(c->st, err);
@@ -233,6 +277,14 @@ undo(struct creation *c)
 	if (c->pid > 0) {
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, 0);
+	}
+	/* A failing prestart/createRuntime/createContainer hook stops the
+	 * container and goes on at step 12: poststop hooks run (runtime.md). */
+	if (c->hook_failed && c->spec->hooks) {
+		_cleanup_json_ json_t *o = urun_state_to_json(c->st, STATUS_STOPPED);
+		_cleanup_free_ char *state = json_dumps(o, JSON_COMPACT);
+
+		urun_hooks_run_warn(c->spec->hooks, "poststop", state);
 	}
 	if (c->st->cgroup_path)
 		urun_cgroup_destroy(c->st->cgroup_path, NULL);

@@ -55,6 +55,21 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* runtime.md step 13: every poststop hook runs; a failure is a warning. */
+static void
+run_poststop(const struct urun_state *st)
+{
+	_cleanup_json_ json_t *hooks = saved_hooks(st);
+	_cleanup_json_ json_t *state = NULL;
+	_cleanup_free_ char *text = NULL;
+
+	if (hooks == NULL || json_object_get(hooks, "poststop") == NULL)
+		return;
+	state = urun_state_to_json(st, STATUS_STOPPED);
+	text = json_dumps(state, JSON_COMPACT);
+	urun_hooks_run_warn(hooks, "poststop", text);
+}
+
 /* Read the init's byte from the exec fifo, watching that it stays alive. */
 static int
 release_init(const struct urun_state *st, struct urun_err **err)
@@ -74,8 +89,9 @@ release_init(const struct urun_state *st, struct urun_err **err)
 		if (r < 0 && errno != EINTR)
 			return urun_err_set(err, errno, "poll exec fifo");
 		if (!proc_is_ours(st->pid, st->start_time))
-			return urun_err_set(err, 0, "container '%s' exited before it started",
-					    st->id);
+			return urun_err_set(err, 0, "container '%s' exited before it started "
+					    "(a startContainer hook failed? its error is on the "
+					    "container's stderr)", st->id);
 		if (r > 0)	/* POLLHUP before the write: wait for the writer */
 			sleep_ms(5);
 	}
@@ -217,7 +233,6 @@ int
 urun_container_delete(const char *root, const char *id, bool force, struct urun_err **err)
 {
 	_cleanup_state_ struct urun_state *st = urun_state_load(root, id, true, err);
-	struct urun_err *hook_err = NULL;
 	enum status s;
 
 	if (st == NULL)
@@ -236,11 +251,8 @@ urun_container_delete(const char *root, const char *id, bool force, struct urun_
 	}
 	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
 		return urun_err_wrap(err, "delete '%s'", id);
-	if (!st->creating && run_saved_hooks(st, "poststop", STATUS_STOPPED, &hook_err) < 0) {
-		/* runtime.md: a failing poststop hook is a warning. */
-		log_warn("%s", hook_err->msg);
-		urun_err_free(&hook_err);
-	}
+	if (!st->creating)
+		run_poststop(st);
 	return urun_state_remove(st, err);
 }
 

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "exec.h"
 #include "fakeroot.h"
+#include "proc_sched.h"
 #include "process.h"
 #include "spec.h"
 #include "state.h"
@@ -144,6 +145,12 @@ urun_container_exec(const struct exec_opts *o, struct urun_err **err)
 				    urun_status_name(urun_state_status(st)));
 	if (urun_spec_parse_process(o->process, &p, err) < 0)
 		return urun_err_wrap(err, "exec");
+	/* config.md: execCPUAffinity is for exec, "initial" before the cgroup. */
+	fo.exec_affinity = true;
+	if (sched_apply_affinity(p.exec_cpu_affinity, "initial", err) < 0) {
+		urun_process_release(&p);
+		return -1;
+	}
 	seccomp = saved_filters(st, &fo.fakeroot);
 	fo.seccomp = seccomp;
 	fo.setgroups_ok = !st->rootless;

@@ -342,9 +342,11 @@ run_one(const struct hook *h, const char *where, const char *state, struct urun_
 	return ret;
 }
 
-int
-urun_hooks_run(json_t *hooks, const char *stage, const char *state_json,
-	       struct urun_err **err)
+/* Run STAGE; KEEP_GOING: a failing hook is logged as a warning and the rest
+ * still run (poststop, runtime.md step 13). */
+static int
+run_stage(json_t *hooks, const char *stage, const char *state_json, bool keep_going,
+	  struct urun_err **err)
 {
 	json_t *list, *entry;
 	size_t i;
@@ -370,8 +372,30 @@ urun_hooks_run(json_t *hooks, const char *stage, const char *state_json,
 		if (ret == 0)
 			ret = run_one(&h, where, state_json ? state_json : "", err);
 		hook_release(&h);
-		if (ret < 0)
+		if (ret < 0 && keep_going) {
+			log_warn("%s", (*err)->msg);
+			urun_err_free(err);
+		} else if (ret < 0) {
 			return -1;
+		}
 	}
 	return 0;
+}
+
+int
+urun_hooks_run(json_t *hooks, const char *stage, const char *state_json,
+	       struct urun_err **err)
+{
+	return run_stage(hooks, stage, state_json, false, err);
+}
+
+void
+urun_hooks_run_warn(json_t *hooks, const char *stage, const char *state_json)
+{
+	struct urun_err *err = NULL;
+
+	if (run_stage(hooks, stage, state_json, true, &err) < 0) {
+		log_warn("%s", err->msg);
+		urun_err_free(&err);
+	}
 }

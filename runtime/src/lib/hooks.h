@@ -17,4 +17,7 @@ int urun_hooks_validate(json_t *hooks, struct urun_err **err);
 int urun_hooks_run(json_t *hooks, const char *stage, const char *state_json,
 		   struct urun_err **err);
 
+/* Run every hook of STAGE; each failure is logged as a warning (poststop). */
+void urun_hooks_run_warn(json_t *hooks, const char *stage, const char *state_json);
+
 #endif

@@ -101,7 +101,7 @@ join_new_keyring(const struct init_ctx *c, struct urun_err **err)
 
 /* Everything up to parking on the exec fifo. */
 static int
-setup(const struct init_ctx *c, struct urun_err **err)
+setup(const struct init_ctx *c, bool *hook_failed, struct urun_err **err)
 {
 	const struct urun_spec *spec = c->spec;
 	struct rootfs_opts ro = { .no_pivot = c->no_pivot, .in_userns = c->new_userns ||
@@ -123,16 +123,17 @@ setup(const struct init_ctx *c, struct urun_err **err)
 	if (join_child_namespaces(spec, c->userns_joined, err) < 0 || timens_enter(spec, err) < 0 ||
 	    set_names(spec, err) < 0 || join_new_keyring(c, err) < 0)
 		return -1;
-	if (sched_apply_affinity(spec->process.exec_cpu_affinity, "initial", err) < 0 ||
-	    sched_apply_mempolicy(json_object_get(spec->linux_obj, "memoryPolicy"), err) < 0)
+	if (sched_apply_mempolicy(json_object_get(spec->linux_obj, "memoryPolicy"), err) < 0)
 		return -1;
 	if (rootfs_prepare(spec, &ro, err) < 0)
 		return -1;
 	if (sync_send(c->sync_fd, SYNC_HOOKS, NULL, err) < 0 ||
 	    sync_recv(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
 		return -1;
-	if (run_hooks(c, "createContainer", "created", err) < 0)
+	if (run_hooks(c, "createContainer", "created", err) < 0) {
+		*hook_failed = true;
 		return -1;
+	}
 	if (rootfs_finish(spec, &ro, err) < 0)
 		return -1;
 	if (spec->process.terminal && terminal_setup(c->console_fd, &spec->process, err) < 0)
@@ -142,14 +143,18 @@ setup(const struct init_ctx *c, struct urun_err **err)
 	return process_limits(&spec->process, err);
 }
 
-/* Block until `start` opens the fifo for reading. */
+/* Block until `start` opens the fifo for reading, run the startContainer
+ * hooks, then tell `start` it worked with one byte; a failing hook closes the
+ * fifo unwritten, so `start` fails too (runtime.md step 7). */
 static int
-wait_for_start(int dirfd, struct urun_err **err)
+wait_for_start(const struct init_ctx *c, int dirfd, struct urun_err **err)
 {
 	_cleanup_close_ int fd = openat(dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return urun_err_set(err, errno, "open exec fifo");
+	if (run_hooks(c, "startContainer", "running", err) < 0)
+		return -1;
 	if (write_all(fd, "0", 1) < 0)
 		return urun_err_set(err, errno, "write exec fifo");
 	return 0;
@@ -170,6 +175,7 @@ void
 init_main(const struct init_ctx *c)
 {
 	struct urun_err *err = NULL;
+	bool hook_failed = false;
 	int dirfd;
 	char *msg;
 
@@ -181,19 +187,17 @@ init_main(const struct init_ctx *c)
 	close(c->locked_fd);
 	dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
-		sync_fail(c->sync_fd, NULL);
+		sync_fail(c->sync_fd, NULL, false);
 	syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (setup(c, &err) < 0)
-		sync_fail(c->sync_fd, err);
+	if (setup(c, &hook_failed, &err) < 0)
+		sync_fail(c->sync_fd, err, hook_failed);
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(c->sync_fd, SYNC_READY, NULL, &err) < 0)
 		_exit(1);
 	close(c->sync_fd);
-	if (wait_for_start(dirfd, &err) < 0)
+	if (wait_for_start(c, dirfd, &err) < 0)
 		goto fail;
 	close(dirfd);
-	if (run_hooks(c, "startContainer", "running", &err) < 0)
-		goto fail;
 	keep_preserved_fds(c->preserve_fds);
 	if (process_finalize(&c->spec->process, &(struct finalize_opts){
 		.seccomp = c->spec->seccomp, .setgroups_ok = !c->rootless,

@@ -137,7 +137,7 @@ process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 		return -1;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return urun_err_set(err, errno, "process.noNewPrivileges");
-	if (sched_apply_affinity(p->exec_cpu_affinity, "final", err) < 0)
+	if (o->exec_affinity && sched_apply_affinity(p->exec_cpu_affinity, "final", err) < 0)
 		return -1;
 	if (p->no_new_privileges && load_filters(o, err) < 0)
 		return -1;

@@ -17,6 +17,7 @@ struct finalize_opts {
 	json_t *seccomp;	/* linux.seccomp, may be NULL */
 	bool setgroups_ok;	/* false where setgroups(2) is denied (one-id userns) */
 	bool fakeroot;		/* the run.oci.urun.fakeroot filter (fakeroot.h) */
+	bool exec_affinity;	/* exec only: process.execCPUAffinity.final */
 };
 
 /* Identity, capabilities, cwd, umask, no_new_privs and the seccomp filters. */

@@ -2,6 +2,7 @@
 /* The container root filesystem (rootfs.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -148,6 +149,40 @@ readonly_path(const char *path, struct urun_err **err)
 	fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0 || remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
 		return urun_err_wrap(err, "linux.readonlyPaths '%s'", path);
+	return 0;
+}
+
+/* Only sysctls of a namespace the container has its own of may be set: any
+ * other would change the host (runc's list; config-linux.md). */
+int
+sysctl_check(const struct urun_spec *spec, struct urun_err **err)
+{
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+		"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+		"kernel.shm_rmid_forced" };
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(spec->sysctl, k, v) {
+		int ns = 0;
+
+		for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+			if (strcmp(k, ipc[i]) == 0)
+				ns = CLONE_NEWIPC;
+		if (strncmp(k, "fs.mqueue.", 10) == 0)
+			ns = CLONE_NEWIPC;
+		else if (strncmp(k, "net.", 4) == 0)
+			ns = CLONE_NEWNET;
+		else if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0)
+			ns = CLONE_NEWUTS;
+		if (ns == 0)
+			return urun_err_set(err, 0, "linux.sysctl.%s: not a namespaced sysctl "
+					    "(setting it would change the host)", k);
+		if (urun_spec_ns(spec, ns) == NULL)
+			return urun_err_set(err, 0, "linux.sysctl.%s: needs the container's own "
+					    "%s namespace", k, ns == CLONE_NEWNET ? "network" :
+					    ns == CLONE_NEWIPC ? "ipc" : "uts");
+	}
 	return 0;
 }
 

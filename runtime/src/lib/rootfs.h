@@ -24,6 +24,8 @@ int rootfs_prepare(const struct urun_spec *spec, const struct rootfs_opts *o,
  * read-only root, rootfsPropagation. */
 int rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
 		  struct urun_err **err);
+/* linux.sysctl: only namespaced sysctls of namespaces the container has. */
+int sysctl_check(const struct urun_spec *spec, struct urun_err **err);
 /* Default devices and linux.devices in the rootfs /dev (ROOTFD: the rootfs). */
 int dev_setup(int rootfd, const struct urun_spec *spec, bool in_userns, struct urun_err **err);
 

@@ -36,9 +36,30 @@ struct walk {
 
 static int walk_value(struct walk *w, const char *path, json_t *v);
 
-/* Judge PATH (present in the document); 1 = descend, 0 = stop, -1 = rejected. */
+/* The first leaf under V, as a path below PATH ("linux.intelRdt" with
+ * {"closID": ..} gives "linux.intelRdt.closID"): errors name the exact field. */
+static char *
+first_leaf(const char *path, json_t *v)
+{
+	const char *key;
+	json_t *child;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, child) {
+			_cleanup_free_ char *sub = xasprintf("%s.%s", path, key);
+
+			return first_leaf(sub, child);
+		}
+	}
+	if (json_is_array(v) && json_array_size(v) > 0 && json_is_object(json_array_get(v, 0)))
+		return first_leaf(path, json_array_get(v, 0));
+	return xstrdup(path);
+}
+
+/* Judge PATH (present in the document, value V); 1 = descend, 0 = stop,
+ * -1 = rejected. */
 static int
-judge(struct walk *w, const char *path, const char *shown)
+judge(struct walk *w, const char *path, const char *shown, json_t *v_json)
 {
 	const struct support_row *row = support_find(path);
 	enum verdict v;
@@ -46,9 +67,12 @@ judge(struct walk *w, const char *path, const char *shown)
 	if (row == NULL)
 		return 1;
 	v = w->unpriv ? row->unpriv : row->root;
-	if (v == REJECTED)
-		return urun_err_set(w->err, 0, "%s: not supported%s: %s", shown,
+	if (v == REJECTED) {
+		_cleanup_free_ char *leaf = v_json ? first_leaf(shown, v_json) : xstrdup(shown);
+
+		return urun_err_set(w->err, 0, "%s: not supported%s: %s", leaf,
 				    w->unpriv ? " unprivileged" : "", row->reason);
+	}
 	if (v == IGNORED) {
 		if (!json_object_get(w->warned, path)) {
 			log_warn("%s: ignored%s: %s", path, w->unpriv ? " unprivileged" : "",
@@ -71,7 +95,7 @@ walk_value(struct walk *w, const char *path, json_t *v)
 		_cleanup_free_ char *pv = xasprintf("%s=%s", path, json_string_value(v));
 		_cleanup_free_ char *shown = xasprintf("%s: '%s'", path, json_string_value(v));
 
-		return judge(w, pv, shown) < 0 ? -1 : 0;
+		return judge(w, pv, shown, NULL) < 0 ? -1 : 0;
 	}
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, child)
@@ -83,7 +107,7 @@ walk_value(struct walk *w, const char *path, json_t *v)
 		return 0;
 	json_object_foreach(v, key, child) {
 		_cleanup_free_ char *sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
-		int r = judge(w, sub, sub);
+		int r = judge(w, sub, sub, child);
 
 		if (r < 0)
 			return -1;

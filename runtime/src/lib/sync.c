@@ -45,9 +45,9 @@ sync_recv(int fd, enum sync_type want, struct sync_msg *m, struct urun_err **err
 }
 
 void
-sync_fail(int fd, struct urun_err *err)
+sync_fail(int fd, struct urun_err *err, bool hook_failed)
 {
-	struct sync_msg m = { .type = SYNC_ERROR };
+	struct sync_msg m = { .type = SYNC_ERROR, .hook_failed = hook_failed };
 
 	if (err) {
 		m.errnum = err->errnum;

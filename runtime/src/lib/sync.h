@@ -5,6 +5,8 @@
 #ifndef URUN_SYNC_H
 #define URUN_SYNC_H
 
+#include <stdbool.h>
+
 struct urun_err;
 
 enum sync_type {
@@ -18,6 +20,7 @@ enum sync_type {
 struct sync_msg {
 	int type;
 	int errnum;
+	int hook_failed;	/* SYNC_ERROR came from a hook: poststop still runs */
 	char msg[1024];
 };
 
@@ -25,6 +28,6 @@ int sync_send(int fd, enum sync_type type, const char *msg, struct urun_err **er
 /* Receive one message; an ERROR message becomes *err (returns -1); EOF too. */
 int sync_recv(int fd, enum sync_type want, struct sync_msg *m, struct urun_err **err);
 /* Child side: report ERR to the parent and _exit(1). */
-void sync_fail(int fd, struct urun_err *err) __attribute__((noreturn));
+void sync_fail(int fd, struct urun_err *err, bool hook_failed) __attribute__((noreturn));
 
 #endif

@@ -296,6 +296,32 @@ urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path,
 }
 
 int
+urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err)
+{
+	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
+	struct cg_plan plan = { 0 };
+	char **paths = NULL, **dirs = NULL;
+	int ret = -1;
+
+	if (l == NULL || cg_plan_build(l, resources, &plan, err) < 0)
+		return -1;
+	if (cg_paths_decode(l, path, &paths, err) < 0)
+		goto out;
+	dirs = xcalloc(l->n, sizeof(char *));
+	for (size_t i = 0; i < l->n; i++)
+		if (paths[i])
+			dirs[i] = cg_dir(l, i, paths[i]);
+	ret = cg_plan_apply(&plan, dirs, err);
+out:
+	if (paths)
+		cg_paths_free(paths, l->n);
+	if (dirs)
+		cg_paths_free(dirs, l->n);
+	cg_plan_release(&plan);
+	return ret;
+}
+
+int
 urun_cgroup_join(const char *path, pid_t pid, struct urun_err **err)
 {
 	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);

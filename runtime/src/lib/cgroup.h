@@ -20,6 +20,8 @@ int urun_cgroup_validate(json_t *linux_obj, struct urun_err **err);
  * the cgroup path (to keep in state.json); on failure nothing is left. */
 int urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path,
 		      struct urun_err **err);
+/* Apply RESOURCES (a linux.resources object) to an existing container cgroup. */
+int urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err);
 /* Move PID into an existing container cgroup (exec). */
 int urun_cgroup_join(const char *path, pid_t pid, struct urun_err **err);
 /* The pids in the container's cgroup; *pids is malloc'd. */

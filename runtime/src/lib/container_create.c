@@ -199,21 +199,21 @@ run_runtime_hooks(struct creation *c, struct urun_err **err)
 	return 0;
 }
 
-/* With device rules, the container still needs the default devices of
- * config-linux.md: allow them after the user's rules, as runc does, or not
- * even /dev/null can be made. linux.devices entries follow the user's rules. */
+/* Device rules wait until the init is ready (as runc's Set after procReady):
+ * /dev is populated by then, so a deny rule cannot stop its own mknod. Then
+ * the default devices of config-linux.md are allowed after the user's rules. */
 static json_t *
-with_device_allows(const struct urun_spec *s)
+device_rules(const struct urun_spec *s)
 {
 	static const struct { char type; int major, minor; } defaults[] = {
 		{ 'c', 1, 3 }, { 'c', 1, 5 }, { 'c', 1, 7 }, { 'c', 1, 8 }, { 'c', 1, 9 },
 		{ 'c', 5, 0 }, { 'c', 5, 1 }, { 'c', 5, 2 }, { 'c', 136, -1 },
 	};
-	json_t *lnx = json_deep_copy(s->linux_obj);
-	json_t *rules = json_object_get(json_object_get(lnx, "resources"), "devices");
+	json_t *rules = json_object_get(json_object_get(s->linux_obj, "resources"), "devices");
 
 	if (!json_is_array(rules))
-		return lnx;
+		return NULL;
+	rules = json_deep_copy(rules);
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		json_t *r = json_pack("{s:b, s:s#, s:i, s:s}", "allow", 1, "type",
 				      &defaults[i].type, (size_t)1, "major", defaults[i].major,
@@ -223,15 +223,27 @@ with_device_allows(const struct urun_spec *s)
 			json_object_set_new(r, "minor", json_integer(defaults[i].minor));
 		json_array_append_new(rules, r);
 	}
-	return lnx;
+	return json_pack("{s:o}", "devices", rules);
 }
 
+/* Create the cgroup and apply every resource but the device rules. */
 static int
 enter_cgroup(struct creation *c, struct urun_err **err)
 {
-	_cleanup_json_ json_t *lnx = c->spec->linux_obj ? with_device_allows(c->spec) : NULL;
+	_cleanup_json_ json_t *lnx = json_deep_copy(c->spec->linux_obj);
 
+	json_object_del(json_object_get(lnx, "resources"), "devices");
 	return urun_cgroup_enter(c->o->id, lnx, c->pid, &c->st->cgroup_path, err);
+}
+
+static int
+apply_device_rules(struct creation *c, struct urun_err **err)
+{
+	_cleanup_json_ json_t *res = device_rules(c->spec);
+
+	if (res == NULL || c->st->cgroup_path == NULL)
+		return 0;
+	return urun_cgroup_apply(c->st->cgroup_path, res, err);
 }
 
 /* The parent's half of the handshake, once the child exists. */
@@ -266,6 +278,8 @@ drive_child(struct creation *c, struct urun_err **err)
 		c->hook_failed = m.type == SYNC_ERROR && m.hook_failed;
 		return -1;
 	}
+	if (!c->rootless && apply_device_rules(c, err) < 0)
+		return -1;
 	c->st->creating = false;
 	unlinkat(c->st->dir_fd, "creating", 0);
 	return urun_state_save(c->st, err);

@@ -146,7 +146,8 @@ test_rejected_field_fails_naming_it(void **state)
 
 	(void)state;
 	assert_int_equal(support_check(doc, false, &err), -1);
-	assert_non_null(strstr(err->msg, "linux.intelRdt: not supported"));
+	/* The exact field present, not just the rejected object. */
+	assert_non_null(strstr(err->msg, "linux.intelRdt.closID: not supported"));
 	urun_err_free(&err);
 	json_decref(doc);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup_int.h"
 #include "cleanup.h"
@@ -544,6 +545,32 @@ cg_plan_build(const struct cg_layout *l, json_t *res, struct cg_plan *plan,
 	return 0;
 }
 
+/* cgroup v1 cpu: a child's cpu.rt_runtime_us must fit its parent's, and new
+ * intermediate groups (/urun under the root) start with 0. Give the ancestors
+ * below the hierarchy root the same budget, top down, so the write can fit. */
+static void
+give_rt_budget(const char *dir, const char *value)
+{
+	char *anc[64], *p = xstrdup(dir), *slash;
+	size_t n = 0;
+
+	while (n < 64 && (slash = strrchr(p, '/')) != NULL && slash != p) {
+		_cleanup_free_ char *f = NULL;
+
+		*slash = '\0';
+		f = xasprintf("%s/cpu.rt_runtime_us", p);
+		if (access(f, F_OK) < 0)
+			break;
+		anc[n++] = xstrdup(p);
+	}
+	/* anc[n - 1] is the hierarchy root: its budget is the host's to set. */
+	for (size_t i = n > 0 ? n - 1 : 0; i-- > 0;)
+		cg_write(anc[i], "cpu.rt_runtime_us", value);
+	for (size_t i = 0; i < n; i++)
+		free(anc[i]);
+	free(p);
+}
+
 int
 cg_plan_apply(const struct cg_plan *plan, char **dirs, struct urun_err **err)
 {
@@ -555,6 +582,12 @@ cg_plan_apply(const struct cg_plan *plan, char **dirs, struct urun_err **err)
 		if (cg_write(dir, file, value) == 0)
 			continue;
 		e = errno;
+		if (e == EINVAL && strcmp(file, "cpu.rt_runtime_us") == 0) {
+			give_rt_budget(dir, value);
+			if (cg_write(dir, file, value) == 0)
+				continue;
+			e = errno;
+		}
 		if (e == ENOENT && op->alt_file) {
 			file = op->alt_file;
 			value = op->alt_value ? op->alt_value : op->value;

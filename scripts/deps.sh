@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make pkg-config jq busybox-static libseccomp-dev libjansson-dev libcmocka-dev
 valgrind lcov uidmap golang-go golang-github-opencontainers-runtime-tools-dev
 golang-github-opencontainers-specs-dev runc crun buildah podman conmon fuse-overlayfs
-charliecloud-runtime hyperfine shellcheck python3-jsonschema"
+charliecloud-runtime hyperfine shellcheck python3-jsonschema
+python3-requests python3-lark"
 
 missing=""
 for p in $PKGS; do

@@ -118,7 +118,9 @@ mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **er
 	op->userns_fd = -1;
 	op->target = m->destination[0] == '/' ? xstrdup(m->destination)
 					       : xasprintf("/%s", m->destination);
-	if (strstr(op->target, "/../") || strcmp(op->target + strlen(op->target) - 3, "/..") == 0) {
+	size_t len = strlen(op->target);
+
+	if (strstr(op->target, "/../") || (len >= 3 && strcmp(op->target + len - 3, "/..") == 0)) {
 		/* Harmless under RESOLVE_IN_ROOT, but almost surely a mistake. */
 		mount_op_release(op);
 		return urun_err_set(err, 0, "destination '%s': contains '..'", m->destination);

@@ -1019,41 +1019,76 @@ cleanup_ct() {
 # host_ns TYPE: inode of the harness's (the host's) namespace TYPE.
 host_ns() { stat -L -c %i "/proc/self/ns/$1"; }
 
+# cgroup_mounts_: fill CG_MNT (controller -> v1 mount point; _v2_ -> the v2
+# mount point) from /proc/self/mountinfo, once per script.
+declare -A CG_MNT=()
+CG_MNT_DONE_=''
+cgroup_mounts_() {
+	[ -z "$CG_MNT_DONE_" ] || return 0
+	local line fields post opts c
+	while IFS= read -r line; do
+		post=${line#* - }
+		read -r -a fields <<<"$line"
+		case $post in
+		cgroup2\ *) [ -n "${CG_MNT[_v2_]:-}" ] || CG_MNT[_v2_]=${fields[4]} ;;
+		cgroup\ *)
+			opts=${post##* }
+			for c in ${opts//,/ }; do
+				[ -n "${CG_MNT[$c]:-}" ] || CG_MNT[$c]=${fields[4]}
+			done ;;
+		esac
+	done </proc/self/mountinfo
+	CG_MNT_DONE_=1
+}
+
 # cgroup_dir PID CONTROLLER: host directory of PID's cgroup for CONTROLLER
-# ("" for the v2 hierarchy). Prints nothing when not found.
+# ("" for the v2 hierarchy), in CG_DIR and on stdout; empty when not found.
 cgroup_dir() {
-	local pid=$1 ctrl=$2 line rel mnt
-	if [ -z "$ctrl" ]; then
-		line=$(grep '^0::' "/proc/$pid/cgroup" 2>/dev/null) || return 0
-		rel=${line#0::}
-		mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-	else
-		line=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print }' "/proc/$pid/cgroup" 2>/dev/null)
-		[ -n "$line" ] || return 0
-		rel=${line#*:*:}
-		mnt=$(awk -v c="$ctrl" '$9 == "cgroup" { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) { print $5; exit } }' /proc/self/mountinfo)
-	fi
-	[ -n "$mnt" ] && printf '%s%s\n' "$mnt" "$rel"
+	cgroup_dir_ "$@"
+	[ -z "$CG_DIR" ] || printf '%s\n' "$CG_DIR"
+}
+cgroup_dir_() {
+	local pid=$1 ctrl=$2 line hid ctrls rel c
+	CG_DIR=''
+	cgroup_mounts_
+	while IFS=: read -r hid ctrls rel; do
+		if [ -z "$ctrl" ]; then
+			if [ "$hid" != 0 ] || [ -n "$ctrls" ]; then
+				continue
+			fi
+		else
+			[[ ,$ctrls, == *,"$ctrl",* ]] || continue
+		fi
+		c=${ctrl:-_v2_}
+		[ -z "${CG_MNT[$c]:-}" ] || CG_DIR=${CG_MNT[$c]}$rel
+		return 0
+	done <"/proc/$pid/cgroup" 2>/dev/null
 }
 
 # cgroup_read PID V1CONTROLLER V1FILE V2FILE: print the value the runtime set
 # for PID's cgroup: the v2 file when the process sits in a v2 cgroup that has
 # it, else the v1 controller's file. Fails (with a reason) when neither exists.
 cgroup_read() {
-	local pid=$1 c1=$2 f1=$3 f2=$4 d
-	d=$(cgroup_dir "$pid" "")
-	if [ -n "$f2" ] && [ -n "$d" ] && [ "${d%/}" != "$(cgroup_dir 1 "")" ] && [ -f "$d/$f2" ]; then
-		cat "$d/$f2"
+	local pid=$1 c1=$2 f1=$3 f2=$4 d root
+	cgroup_dir_ 1 ""
+	root=${CG_DIR%/}
+	cgroup_dir_ "$pid" ""
+	d=$CG_DIR
+	if [ -n "$f2" ] && [ -n "$d" ] && [ "${d%/}" != "$root" ] && [ -f "$d/$f2" ]; then
+		printf '%s\n' "$(<"$d/$f2")"
 		return
 	fi
 	if [ -n "$c1" ]; then
-		d=$(cgroup_dir "$pid" "$c1")
+		cgroup_dir_ "$pid" "$c1"
+		d=$CG_DIR
 		if [ -n "$d" ] && [ -f "$d/$f1" ]; then
-			cat "$d/$f1"
+			printf '%s\n' "$(<"$d/$f1")"
 			return
 		fi
 	fi
-	why "no cgroup file ${f2:-} / $c1/${f1:-} for pid $pid ($(tr '\n' ' ' <"/proc/$pid/cgroup" 2>/dev/null | head -c 200))"
+	local cg
+	cg=$(<"/proc/$pid/cgroup")
+	why "no cgroup file ${f2:-} / $c1/${f1:-} for pid $pid (${cg//$'\n'/ })"
 	return 1
 }
 
@@ -1069,10 +1104,13 @@ require_cgroup_manager() {
 # uses here (profile: v2 only, or either).
 cgroup_available() {
 	local c=$1 v2
-	v2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-	grep -qw "$c" "$v2/cgroup.controllers" 2>/dev/null && return 0
+	cgroup_mounts_
+	v2=${CG_MNT[_v2_]:-}
+	if [ -n "$v2" ] && [[ " $(<"$v2/cgroup.controllers") " == *" $c "* ]]; then
+		return 0
+	fi
 	[ "$RT_CGROUP" != v2 ] || return 1
-	awk -v c="$c" '$9 == "cgroup" { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) f = 1 } END { exit !f }' /proc/self/mountinfo
+	[ -n "${CG_MNT[$c]:-}" ]
 }
 
 # require_cgroup CONTROLLER: inside a body, after bundle_new: skip the test

@@ -16,13 +16,14 @@ cg_case() {
 	require_cgroup "$ctrl" &&
 	ct_create &&
 	pid=$(state_pid) &&
-	d2=$(cgroup_dir "$pid" "") &&
-	if [ -n "$f2" ] && [ -n "$d2" ] && [ -f "$d2/$f2" ] && [ "${d2%/}" != "$(cgroup_dir 1 "")" ]; then
-		got=$(cat "$d2/$f2") && want=$w2 && file=$d2/$f2
+	cgroup_dir_ 1 "" && root=${CG_DIR%/} &&
+	cgroup_dir_ "$pid" "" && d2=$CG_DIR &&
+	if [ -n "$f2" ] && [ -n "$d2" ] && [ -f "$d2/$f2" ] && [ "${d2%/}" != "$root" ]; then
+		got=$(<"$d2/$f2") && want=$w2 && file=$d2/$f2
 	else
-		d1=$(cgroup_dir "$pid" "$ctrl") &&
-		got=$(cat "$d1/$f1" 2>/dev/null) && want=$w1 && file=$d1/$f1
-	fi &&
+		cgroup_dir_ "$pid" "$ctrl" && d1=$CG_DIR &&
+		got=$(<"$d1/$f1") && want=$w1 && file=$d1/$f1
+	fi 2>/dev/null &&
 	{ test "$got" = "$want" || why "$file is \"$(printf %s "$got" | head -c 100)\", want \"$want\""; }
 }
 
@@ -65,8 +66,8 @@ test_expect_success CGROUP 'memory.kernelTCP (NOT RECOMMENDED): applied, or crea
 	bundle_new --novalidate ".linux.resources.memory = {kernelTCP: 8388608} | probe([\"sleep\", \"30\"])" &&
 	require_cgroup memory &&
 	if rt create --bundle "$BUNDLE" "$CID" >out 2>&1; then
-		d1=$(cgroup_dir "$(state_pid)" memory) &&
-		got=$(cat "$d1/memory.kmem.tcp.limit_in_bytes" 2>/dev/null) &&
+		cgroup_dir_ "$(state_pid)" memory && d1=$CG_DIR &&
+		got=$(<"$d1/memory.kmem.tcp.limit_in_bytes") &&
 		{ test "$got" = 8388608 || why "memory.kmem.tcp.limit_in_bytes is \"$got\": kernelTCP silently not applied"; }
 	fi
 '
@@ -77,8 +78,8 @@ test_expect_success CGROUP 'memory.kernel (NOT RECOMMENDED): applied, or create 
 	bundle_new --novalidate ".linux.resources.memory = {kernel: 67108864} | probe([\"sleep\", \"30\"])" &&
 	require_cgroup memory &&
 	if rt create --bundle "$BUNDLE" "$CID" >out 2>&1; then
-		d1=$(cgroup_dir "$(state_pid)" memory) &&
-		got=$(cat "$d1/memory.kmem.limit_in_bytes" 2>/dev/null) &&
+		cgroup_dir_ "$(state_pid)" memory && d1=$CG_DIR &&
+		got=$(<"$d1/memory.kmem.limit_in_bytes") &&
 		{ test "$got" = 67108864 || why "memory.kmem.limit_in_bytes is \"$got\": kernel silently not applied"; }
 	fi
 '

@@ -32,9 +32,11 @@ saved_hooks(const struct urun_state *st)
 	return json_incref(hooks);
 }
 
+/* Run STAGE of the saved config's hooks with the state as STATUS. KEEP_GOING
+ * (poststop, runtime.md step 13): every hook runs, failures are warnings. */
 static int
 run_saved_hooks(const struct urun_state *st, const char *stage, enum status status,
-		struct urun_err **err)
+		bool keep_going, struct urun_err **err)
 {
 	_cleanup_json_ json_t *hooks = saved_hooks(st);
 	_cleanup_json_ json_t *state = NULL;
@@ -44,6 +46,10 @@ run_saved_hooks(const struct urun_state *st, const char *stage, enum status stat
 		return 0;
 	state = urun_state_to_json(st, status);
 	text = json_dumps(state, JSON_COMPACT);
+	if (keep_going) {
+		urun_hooks_run_warn(hooks, stage, text);
+		return 0;
+	}
 	return urun_hooks_run(hooks, stage, text, err);
 }
 
@@ -53,21 +59,6 @@ sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-/* runtime.md step 13: every poststop hook runs; a failure is a warning. */
-static void
-run_poststop(const struct urun_state *st)
-{
-	_cleanup_json_ json_t *hooks = saved_hooks(st);
-	_cleanup_json_ json_t *state = NULL;
-	_cleanup_free_ char *text = NULL;
-
-	if (hooks == NULL || json_object_get(hooks, "poststop") == NULL)
-		return;
-	state = urun_state_to_json(st, STATUS_STOPPED);
-	text = json_dumps(state, JSON_COMPACT);
-	urun_hooks_run_warn(hooks, "poststop", text);
 }
 
 /* Read the init's byte from the exec fifo, watching that it stays alive. */
@@ -113,7 +104,7 @@ urun_container_start(const char *root, const char *id, struct urun_err **err)
 				    st->creating ? "being created" : urun_status_name(s));
 	if (release_init(st, err) < 0)
 		return -1;
-	if (run_saved_hooks(st, "poststart", STATUS_RUNNING, err) < 0) {
+	if (run_saved_hooks(st, "poststart", STATUS_RUNNING, false, err) < 0) {
 		/* runtime.md v1.3.0: a failing poststart hook stops the container. */
 		kill(st->pid, SIGKILL);
 		return urun_err_wrap(err, "start '%s'", id);
@@ -252,7 +243,7 @@ urun_container_delete(const char *root, const char *id, bool force, struct urun_
 	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
 		return urun_err_wrap(err, "delete '%s'", id);
 	if (!st->creating)
-		run_poststop(st);
+		run_saved_hooks(st, "poststop", STATUS_STOPPED, true, NULL);
 	return urun_state_remove(st, err);
 }
 

@@ -52,6 +52,6 @@ rm -rf "$out/logs" && mkdir -p "$out/logs"
 for r in "$runs"/*/logs; do
 	cp -r "$r"/. "$out/logs/" 2>/dev/null
 done
-/usr/bin/python3 "$top/conformance/report/report.py" --out "$out" "${results[@]}" || status=2
+/usr/bin/python3 -B "$top/conformance/report/report.py" --out "$out" "${results[@]}" || status=2
 echo "report.sh: $out/report.html" >&2
 exit "$status"

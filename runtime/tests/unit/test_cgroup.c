@@ -20,6 +20,7 @@
 #include "cgroup_int.h"
 #include "error.h"
 #include "util.h"
+#include "tmpdir_fixture.h"
 
 /* This project's CI host: v1 controllers, name=systemd, hugetlb on v2. */
 static const char hybrid_mountinfo[] =
@@ -54,10 +55,6 @@ static const char v1_mountinfo[] =
 
 static const char v1_cgroup[] = "2:cpu,cpuacct:/docker/x/sub\n1:memory:/docker/x\n";
 
-struct fixture {
-	char dir[64];
-};
-
 static void
 put(const char *root, const char *rel, const char *text)
 {
@@ -85,27 +82,6 @@ get(const char *root, const char *rel)
 	return buf;
 }
 
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	strcpy(f->dir, "/tmp/urun-cgroup-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	remove_tree(f->dir, NULL);
-	free(f);
-	return 0;
-}
 
 static struct cg_layout *
 fake(const char *root, const char *mountinfo, const char *cgroup, const char *v2_ctrls)

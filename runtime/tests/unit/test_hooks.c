@@ -18,34 +18,10 @@
 #include "error.h"
 #include "hooks.h"
 #include "util.h"
+#include "tmpdir_fixture.h"
 
 #define STATE "{\"ociVersion\":\"1.3.0\",\"id\":\"t1\",\"status\":\"created\",\"pid\":1}"
 
-struct fixture {
-	char dir[64];
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = xcalloc(1, sizeof(*f));
-
-	strcpy(f->dir, "/tmp/urun-hooks-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	remove_tree(f->dir, NULL);
-	free(f);
-	return 0;
-}
 
 /* {"STAGE": [ {"path": "/bin/sh", "args": ["sh", "-c", SCRIPT, "sh", ARG]} ]}
  * with EXTRA (a JSON fragment or "") appended to the hook object. */

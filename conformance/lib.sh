@@ -32,6 +32,11 @@ CONFORM_SCRIPT=${CONFORM_SCRIPT:-$(basename "$0" .sh)}
 CONFORM_TIMEOUT=${CONFORM_TIMEOUT:-20}
 CONFORM_RT_TIMEOUT=${CONFORM_RT_TIMEOUT:-10}
 
+# jq means conform's choice (gojq or jq; see conform)
+if [ -n "${CONFORM_JQ:-}" ] && [ "$CONFORM_JQ" != jq ]; then
+	jq() { command "$CONFORM_JQ" "$@"; }
+fi
+
 test_count=0
 test_fields=()
 test_reqs=()
@@ -676,6 +681,20 @@ rt_intercept_() {
 
 # ---------------------------------------------------------------- leftovers
 
+# marked_pids_ ENTRY: MARKED_PIDS = the processes whose environment holds
+# ENTRY ("NAME=value"). Read with builtins: one grep over /proc costs ten
+# times more here, for every test (process creation is slow in VMs).
+marked_pids_() {
+	local f env_ IFS=$'\n'
+	MARKED_PIDS=()
+	for f in /proc/[0-9]*/environ; do
+		mapfile -d '' -t env_ 2>/dev/null <"$f" || continue
+		[[ $'\n'"${env_[*]}"$'\n' == *$'\n'"$1"$'\n'* ]] || continue
+		f=${f#/proc/}
+		MARKED_PIDS+=("${f%/environ}")
+	done
+}
+
 # leftovers_ [cleanup]: print what this test left behind (state entries,
 # processes, mounts under $TEST_DIR), one "; "-separated line. With
 # "cleanup", also remove it: force delete, SIGKILL, lazy unmount.
@@ -696,16 +715,13 @@ leftovers_() {
 		done
 	fi
 	# processes: the runtime and the container carry CONFORM_TEST=<mark>
-	local f files
-	files=$(grep -lsxz "CONFORM_TEST=$TEST_MARK" /proc/[0-9]*/environ 2>/dev/null)
-	for f in $files; do
-		pid=${f#/proc/}
-		pid=${pid%/environ}
+	marked_pids_ "CONFORM_TEST=$TEST_MARK"
+	for pid in "${MARKED_PIDS[@]}"; do
 		if [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ]; then
 			continue
 		fi
-			local cmd=''
-		read -r -d '' cmd <"/proc/$pid/cmdline" 2>/dev/null
+		local cmd=''
+		read -r -d '' cmd 2>/dev/null <"/proc/$pid/cmdline"
 		case $cmd in timeout) continue ;; esac
 		local argv=()
 		mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null
@@ -789,10 +805,11 @@ bundle_new() {
 		shift
 	done
 	BUNDLE=$TEST_DIR/$name
-	# RT_TEMPLATE is a directory holding only rootfs/: one cp makes both
+	# RT_TEMPLATE holds rootfs/ and an empty config.json, both owned by the
+	# runtime's user: one cp makes the bundle, and writing config.json
+	# keeps its owner (no chown)
 	cp -a "$RT_TEMPLATE" "$BUNDLE" || { why "cannot copy the rootfs"; return 1; }
 	bundle_write_ "$CONFORM_CTX/base.json" "$filter" "${jqargs[@]}" || return 1
-	[ "$RT_UNPRIV" = 0 ] || chown -R "$RT_UID:$RT_GID" "$BUNDLE"
 	if [ -z "$invalid" ]; then
 		bundle_validate_ || return 1
 	fi

@@ -3,7 +3,7 @@
 # create the unprivileged test user. Idempotent; run as root.
 set -eu
 
-PKGS="gcc make pkg-config jq busybox-static libseccomp-dev libjansson-dev libcmocka-dev
+PKGS="gcc make pkg-config jq gojq busybox-static libseccomp-dev libjansson-dev libcmocka-dev
 valgrind lcov uidmap golang-go golang-github-opencontainers-runtime-tools-dev
 golang-github-opencontainers-specs-dev runc crun buildah podman conmon fuse-overlayfs
 charliecloud-runtime hyperfine shellcheck python3-jsonschema

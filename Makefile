@@ -62,7 +62,8 @@ $(PROBE): conformance/probe/probe.c
 
 fixtures: $(PROBE)
 	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE)
-	scripts/build-validator.sh
+	scripts/build-go-tool.sh conformance/validate oci-validate
+	scripts/build-go-tool.sh conformance/jq conform-jq
 
 unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)
@@ -107,6 +108,7 @@ install: $(URUN)
 	install -D -m 0644 docs/urun.1 $(DESTDIR)$(PREFIX)/share/man/man1/urun.1
 
 clean:
-	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info
+	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info \
+		conformance/validate/oci-validate conformance/jq/conform-jq
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

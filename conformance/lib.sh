@@ -32,11 +32,6 @@ CONFORM_SCRIPT=${CONFORM_SCRIPT:-$(basename "$0" .sh)}
 CONFORM_TIMEOUT=${CONFORM_TIMEOUT:-20}
 CONFORM_RT_TIMEOUT=${CONFORM_RT_TIMEOUT:-10}
 
-# jq means conform's choice (gojq or jq; see conform)
-if [ -n "${CONFORM_JQ:-}" ] && [ "$CONFORM_JQ" != jq ]; then
-	jq() { command "$CONFORM_JQ" "$@"; }
-fi
-
 test_count=0
 test_fields=()
 test_reqs=()
@@ -337,7 +332,117 @@ watchdog_() {
 : >"$WATCH_FILE"
 watchdog_ $$ &
 WATCHDOG_PID=$!
-trap 'kill $WATCHDOG_PID 2>/dev/null' EXIT
+trap 'kill $WATCHDOG_PID $JQD_PID_ 2>/dev/null' EXIT
+
+# ---------------------------------------------------------------- jq
+
+# jq is conform's choice (CONFORM_JQ: gojq or jq). With gojq, one
+# conform-jq server per script (conformance/jq/main.go) runs the calls: a
+# call is then two file writes and a poll instead of a process, which is
+# most of its cost on small VMs. Without the server, jq runs as a process.
+JQD_DIR_=$CONFORM_WORK/.jq JQD_PID_='' JQD_SEQ_=0 JQD_RC_=0
+if [ "${CONFORM_JQ:-jq}" = gojq ] && [ -x "$CONFORM_DIR/jq/conform-jq" ] && mkdir -p "$JQD_DIR_"; then
+	"$CONFORM_DIR/jq/conform-jq" "$JQD_DIR_/fifo" </dev/null 2>>"$JQD_DIR_/log" &
+	JQD_PID_=$!
+fi
+
+# jq ARG...: jq's command line.
+jq() {
+	{ local -; set +x; } 2>/dev/null # no trace in its output
+	jq_to_ - "$@"
+}
+
+# jq_to_ FILE ARG...: jq with its standard output written to FILE ("-": to
+# stdout); the server writes FILE itself, and an existing FILE keeps its owner.
+jq_to_() {
+	{ local -; set +x; } 2>/dev/null
+	local to=$1
+	shift
+	if [ -n "$JQD_PID_" ] && jqd_servable_ "$@" && jqd_call_ "$to" "$@"; then
+		return "$JQD_RC_"
+	fi
+	if [ "$to" = - ]; then
+		command "${CONFORM_JQ:-jq}" "$@"
+	else
+		command "${CONFORM_JQ:-jq}" "$@" >"$to"
+	fi
+}
+
+# jqd_servable_ ARG...: the server can run these arguments: the input comes
+# from files (or -n without input/inputs), and no path is one of our fds.
+jqd_servable_() {
+	local a skip=0 query='' files=0 null=''
+	for a; do
+		if [ "$skip" -gt 0 ]; then
+			skip=$((skip - 1))
+			[[ $a != /dev/fd/* && $a != /proc/self/* ]] || return 1
+			continue
+		fi
+		case $a in
+		--arg|--argjson|--slurpfile|--rawfile) skip=2 ;;
+		--indent) skip=1 ;;
+		-f|--from-file|-L|--args|--jsonargs|--stream|--seq|--) return 1 ;;
+		-n|--null-input) null=1 ;;
+		--*) ;;
+		-?*) [[ $a != *n* ]] || null=1 ;;
+		*)
+			if [ -z "$query" ]; then
+				query=$a
+			else
+				[[ $a != /dev/fd/* && $a != /proc/self/* ]] || return 1
+				files=$((files + 1))
+			fi ;;
+		esac
+	done
+	[ -n "$query" ] || return 1
+	[ "$files" -gt 0 ] || { [ -n "$null" ] && [[ $query != *input* ]]; }
+}
+
+# jqd_call_ TO ARG...: run one jq call in the server; JQD_RC_ is its exit
+# status. Fails (the caller then runs jq itself) when the server is gone or
+# does not answer within 10 seconds.
+jqd_call_() {
+	local to=$1 req out s rc='' end
+	shift
+	req=$JQD_DIR_/$BASHPID.$JQD_SEQ_
+	while [ -e "$req" ]; do
+		JQD_SEQ_=$((JQD_SEQ_ + 1))
+		req=$JQD_DIR_/$BASHPID.$JQD_SEQ_
+	done
+	JQD_SEQ_=$((JQD_SEQ_ + 1))
+	out=$req.out
+	if [ "$to" != - ]; then
+		out=$to
+		[[ $out == /* ]] || out=$PWD/$out
+	fi
+	printf '%s\0' "$PWD" "$out" "$req.err" "$@" 2>/dev/null >"$req" || return 1
+	end=$(( ${EPOCHREALTIME/./} + 10000000 ))
+	# the server makes its FIFO when it starts
+	while [ ! -p "$JQD_DIR_/fifo" ]; do
+		kill -0 "$JQD_PID_" 2>/dev/null && [ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		nap 0.001
+	done
+	kill -0 "$JQD_PID_" 2>/dev/null || return 1
+	trap '' PIPE
+	printf '%s\n' "$req" 2>/dev/null >"$JQD_DIR_/fifo"
+	rc=$?
+	trap - PIPE
+	[ "$rc" = 0 ] || return 1
+	while [ ! -e "$req.rc" ]; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		nap 0.0005
+	done
+	read -r rc <"$req.rc"
+	if [ "$to" = - ] && [ -s "$out" ]; then
+		IFS= read -r -d '' s <"$out"
+		printf '%s' "$s"
+	fi
+	if [ -s "$req.err" ]; then
+		IFS= read -r -d '' s <"$req.err"
+		printf '%s' "$s" >&2
+	fi
+	JQD_RC_=${rc:-5}
+}
 
 # test_dirs_: make $TEST_DIR and $TEST_DIR/shared; directories are made 32
 # tests at a time (one mkdir instead of one per test).
@@ -836,11 +941,11 @@ bundle_write_() {
 		printf '%s\n' "${BASE_JSON_//@MARK@/$TEST_MARK}" >"$BUNDLE/config.json"
 		return
 	fi
-	jq "$@" --arg dir "$TEST_DIR" --arg bundle "$BUNDLE" --arg mark "CONFORM_TEST=$TEST_MARK" \
+	jq_to_ "$BUNDLE/config.json" "$@" --arg dir "$TEST_DIR" --arg bundle "$BUNDLE" --arg mark "CONFORM_TEST=$TEST_MARK" \
 		--argjson uid "$RT_UID" --argjson gid "$RT_GID" --arg oci "$RT_OCI" \
 		"$JQ_PRELUDE .ociVersion = \$oci | ($filter)
 		| if .process then .process.env = ([(.process.env // [])[] | select(startswith(\"CONFORM_TEST=\") | not)] + [\$mark]) else . end" \
-		"$src" >"$BUNDLE/config.json" 2>"$TEST_DIR/.jqerr" ||
+		"$src" 2>"$TEST_DIR/.jqerr" ||
 		{ why "harness: bad jq filter: $(<"$TEST_DIR/.jqerr")"; return 1; }
 }
 

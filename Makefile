@@ -63,7 +63,7 @@ $(PROBE): conformance/probe/probe.c
 fixtures: $(PROBE)
 	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE)
 	scripts/build-go-tool.sh conformance/validate oci-validate
-	scripts/build-go-tool.sh conformance/jq conform-jq
+	scripts/build-go-tool.sh conformance/helper conform-helper
 
 unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)
@@ -109,6 +109,6 @@ install: $(URUN)
 
 clean:
 	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info \
-		conformance/validate/oci-validate conformance/jq/conform-jq
+		conformance/validate/oci-validate conformance/helper/conform-helper
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

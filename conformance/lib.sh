@@ -111,7 +111,9 @@ done <"$CONFORM_CTX/decl.tsv"
 # Run-wide facts from conform.
 RT_SKIP_ALL=${RT_SKIP_ALL:-}
 
-mkdir -p "$CONFORM_WORK" "$CONFORM_LOGDIR"
+# (one mkdir: the work directory, the logs, the helper's directory below)
+HELPER_DIR_=$CONFORM_WORK/.helper
+mkdir -p "$CONFORM_WORK" "$CONFORM_LOGDIR" "$HELPER_DIR_"
 
 # ---------------------------------------------------------------- JSON output
 
@@ -332,21 +334,77 @@ watchdog_() {
 : >"$WATCH_FILE"
 watchdog_ $$ &
 WATCHDOG_PID=$!
-trap 'kill $WATCHDOG_PID $JQD_PID_ 2>/dev/null' EXIT
+trap 'kill $WATCHDOG_PID $HELPER_PID_ 2>/dev/null' EXIT
 
-# ---------------------------------------------------------------- jq
+# ---------------------------------------------------------------- helper
 
-# jq is conform's choice (CONFORM_JQ: gojq or jq). With gojq, one
-# conform-jq server per script (conformance/jq/main.go) runs the calls: a
-# call is then two file writes and a poll instead of a process, which is
-# most of its cost on small VMs. Without the server, jq runs as a process.
-JQD_DIR_=$CONFORM_WORK/.jq JQD_PID_='' JQD_SEQ_=0 JQD_RC_=0
-if [ "${CONFORM_JQ:-jq}" = gojq ] && [ -x "$CONFORM_DIR/jq/conform-jq" ] && mkdir -p "$JQD_DIR_"; then
-	"$CONFORM_DIR/jq/conform-jq" "$JQD_DIR_/fifo" </dev/null 2>>"$JQD_DIR_/log" &
-	JQD_PID_=$!
+# One conform-helper server per script (conformance/helper) runs the jq
+# calls and the bundle copies: each is then two small file writes and a
+# poll instead of a process, which is most of its cost on small VMs.
+# Without the server the programs run as processes.
+HELPER_PID_='' HELPER_SEQ_=0 HELPER_RC_=0
+if [ -x "$CONFORM_DIR/helper/conform-helper" ] && [ -d "$HELPER_DIR_" ]; then
+	"$CONFORM_DIR/helper/conform-helper" "$HELPER_DIR_/fifo" </dev/null 2>>"$HELPER_DIR_/log" &
+	HELPER_PID_=$!
 fi
 
-# jq ARG...: jq's command line.
+# helper_call_ OPERATION TO ARG...: run one request in the server, its
+# standard output to the file TO ("-": to ours); HELPER_RC_ is its exit
+# status. Fails (the caller then runs the program itself) when the server
+# is gone or does not answer within 10 seconds.
+helper_call_() {
+	local op=$1 to=$2 req out s rc='' end
+	shift 2
+	[ -n "$HELPER_PID_" ] || return 1
+	req=$HELPER_DIR_/$BASHPID.$HELPER_SEQ_
+	while [ -e "$req" ]; do
+		HELPER_SEQ_=$((HELPER_SEQ_ + 1))
+		req=$HELPER_DIR_/$BASHPID.$HELPER_SEQ_
+	done
+	HELPER_SEQ_=$((HELPER_SEQ_ + 1))
+	out=$req.out
+	if [ "$to" != - ]; then
+		out=$to
+		[[ $out == /* ]] || out=$PWD/$out
+	fi
+	printf '%s\0' "$op" "$PWD" "$out" "$req.err" "$@" 2>/dev/null >"$req" || return 1
+	end=$(( ${EPOCHREALTIME/./} + 10000000 ))
+	# the server makes its FIFO when it starts
+	while [ ! -p "$HELPER_DIR_/fifo" ]; do
+		kill -0 "$HELPER_PID_" 2>/dev/null && [ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		nap 0.001
+	done
+	kill -0 "$HELPER_PID_" 2>/dev/null || return 1
+	trap '' PIPE
+	printf '%s\n' "$req" 2>/dev/null >"$HELPER_DIR_/fifo"
+	rc=$?
+	trap - PIPE
+	[ "$rc" = 0 ] || return 1
+	while [ ! -e "$req.rc" ]; do
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
+		nap 0.0005
+	done
+	read -r rc <"$req.rc"
+	if [ "$to" = - ] && [ -s "$out" ]; then
+		IFS= read -r -d '' s <"$out"
+		printf '%s' "$s"
+	fi
+	if [ -s "$req.err" ]; then
+		IFS= read -r -d '' s <"$req.err"
+		printf '%s' "$s" >&2
+	fi
+	HELPER_RC_=${rc:-125}
+}
+
+# copy_tree SRC DEST: cp -a SRC DEST, for a new DEST.
+copy_tree() {
+	if helper_call_ copy - "$1" "$2"; then
+		return "$HELPER_RC_"
+	fi
+	cp -a "$1" "$2"
+}
+
+# jq ARG...: jq's command line (conform's CONFORM_JQ: gojq or jq).
 jq() {
 	{ local -; set +x; } 2>/dev/null # no trace in its output
 	jq_to_ - "$@"
@@ -358,8 +416,9 @@ jq_to_() {
 	{ local -; set +x; } 2>/dev/null
 	local to=$1
 	shift
-	if [ -n "$JQD_PID_" ] && jqd_servable_ "$@" && jqd_call_ "$to" "$@"; then
-		return "$JQD_RC_"
+	# the server runs gojq's code: only when that is conform's choice
+	if [ "${CONFORM_JQ:-jq}" = gojq ] && jq_servable_ "$@" && helper_call_ jq "$to" "$@"; then
+		return "$HELPER_RC_"
 	fi
 	if [ "$to" = - ]; then
 		command "${CONFORM_JQ:-jq}" "$@"
@@ -368,9 +427,9 @@ jq_to_() {
 	fi
 }
 
-# jqd_servable_ ARG...: the server can run these arguments: the input comes
-# from files (or -n without input/inputs), and no path is one of our fds.
-jqd_servable_() {
+# jq_servable_ ARG...: the server can run these jq arguments: the input
+# comes from files (or -n without input/inputs), and no path is one of our fds.
+jq_servable_() {
 	local a skip=0 query='' files=0 null=''
 	for a; do
 		if [ "$skip" -gt 0 ]; then
@@ -396,52 +455,6 @@ jqd_servable_() {
 	done
 	[ -n "$query" ] || return 1
 	[ "$files" -gt 0 ] || { [ -n "$null" ] && [[ $query != *input* ]]; }
-}
-
-# jqd_call_ TO ARG...: run one jq call in the server; JQD_RC_ is its exit
-# status. Fails (the caller then runs jq itself) when the server is gone or
-# does not answer within 10 seconds.
-jqd_call_() {
-	local to=$1 req out s rc='' end
-	shift
-	req=$JQD_DIR_/$BASHPID.$JQD_SEQ_
-	while [ -e "$req" ]; do
-		JQD_SEQ_=$((JQD_SEQ_ + 1))
-		req=$JQD_DIR_/$BASHPID.$JQD_SEQ_
-	done
-	JQD_SEQ_=$((JQD_SEQ_ + 1))
-	out=$req.out
-	if [ "$to" != - ]; then
-		out=$to
-		[[ $out == /* ]] || out=$PWD/$out
-	fi
-	printf '%s\0' "$PWD" "$out" "$req.err" "$@" 2>/dev/null >"$req" || return 1
-	end=$(( ${EPOCHREALTIME/./} + 10000000 ))
-	# the server makes its FIFO when it starts
-	while [ ! -p "$JQD_DIR_/fifo" ]; do
-		kill -0 "$JQD_PID_" 2>/dev/null && [ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
-		nap 0.001
-	done
-	kill -0 "$JQD_PID_" 2>/dev/null || return 1
-	trap '' PIPE
-	printf '%s\n' "$req" 2>/dev/null >"$JQD_DIR_/fifo"
-	rc=$?
-	trap - PIPE
-	[ "$rc" = 0 ] || return 1
-	while [ ! -e "$req.rc" ]; do
-		[ "${EPOCHREALTIME/./}" -lt "$end" ] || return 1
-		nap 0.0005
-	done
-	read -r rc <"$req.rc"
-	if [ "$to" = - ] && [ -s "$out" ]; then
-		IFS= read -r -d '' s <"$out"
-		printf '%s' "$s"
-	fi
-	if [ -s "$req.err" ]; then
-		IFS= read -r -d '' s <"$req.err"
-		printf '%s' "$s" >&2
-	fi
-	JQD_RC_=${rc:-5}
 }
 
 # test_dirs_: make $TEST_DIR and $TEST_DIR/shared; directories are made 32
@@ -911,9 +924,9 @@ bundle_new() {
 	done
 	BUNDLE=$TEST_DIR/$name
 	# RT_TEMPLATE holds rootfs/ and an empty config.json, both owned by the
-	# runtime's user: one cp makes the bundle, and writing config.json
+	# runtime's user: one copy makes the bundle, and writing config.json
 	# keeps its owner (no chown)
-	cp -a "$RT_TEMPLATE" "$BUNDLE" || { why "cannot copy the rootfs"; return 1; }
+	copy_tree "$RT_TEMPLATE" "$BUNDLE" || { why "cannot copy the rootfs"; return 1; }
 	bundle_write_ "$CONFORM_CTX/base.json" "$filter" "${jqargs[@]}" || return 1
 	if [ -z "$invalid" ]; then
 		bundle_validate_ || return 1

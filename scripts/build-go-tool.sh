@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build one of the harness's Go helpers from Debian's Go packages (in
 # /usr/share/gocode) in GOPATH mode, offline: conformance/validate (the
-# runtime-tools validator, oci-validate) or conformance/jq (conform-jq, gojq
-# served to the case scripts). Does nothing when the binary is newer than its
-# sources. Usage: scripts/build-go-tool.sh DIR BINARY [--force]
+# runtime-tools validator, oci-validate) or conformance/helper
+# (conform-helper, which serves the case scripts' jq calls and bundle
+# copies). Does nothing when the binary is newer than its sources.
+# Usage: scripts/build-go-tool.sh DIR BINARY [--force]
 set -eu
 
 [ $# -ge 2 ] || { echo "usage: build-go-tool.sh DIR BINARY [--force]" >&2; exit 2; }

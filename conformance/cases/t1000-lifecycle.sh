@@ -56,7 +56,7 @@ test_expect_success 'changing config.json after create does not affect the conta
 	bundle_edit "probe([\"write\", \"/shared/out\", \"second\"]) | .hostname = \"changed\"" &&
 	rt start "$CID" &&
 	wait_for_file shared/out &&
-	{ test "$(cat shared/out)" = first || why "the program saw the edited config: $(cat shared/out)"; }
+	{ test "$(<shared/out)" = first || why "the program saw the edited config: $(<shared/out)"; }
 '
 
 expect_req create.args
@@ -91,7 +91,7 @@ test_expect_success 'create --pid-file writes the container process pid' '
 	bundle_new "probe([\"sleep\", \"30\"])" &&
 	ct_create "$CID" --pid-file "$TEST_DIR/pidfile" &&
 	wait_for_file pidfile &&
-	{ test "$(cat pidfile)" = "$(state_pid)" || why "pid file says $(cat pidfile), state says $(state_pid)"; }
+	{ test "$(<pidfile)" = "$(state_pid)" || why "pid file says $(<pidfile), state says $(state_pid)"; }
 '
 
 expect_field process

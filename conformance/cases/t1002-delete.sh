@@ -67,7 +67,7 @@ test_expect_success 'delete keeps the bundle, the rootfs and bind-mounted host f
 	wait_for_status "$CID" stopped &&
 	rt delete "$CID" &&
 	{ test -f bundle/config.json && test -x bundle/rootfs/probe || why "bundle or rootfs was removed"; } &&
-	{ test "$(cat shared/host-file)" = keep && test -f shared/out || why "bind-mounted host files were removed"; }
+	{ test "$(<shared/host-file)" = keep && test -f shared/out || why "bind-mounted host files were removed"; }
 '
 
 expect_req delete.id-reuse

@@ -9,7 +9,7 @@ test_expect_success 'root.path relative to the bundle is the root' '
 	bundle_new "probe([\"cat\", \"/marker\"]) | .root.path = \"rootfs\"" &&
 	echo "$CID" >"$BUNDLE/rootfs/marker" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field root.path
@@ -18,7 +18,7 @@ test_expect_success 'an absolute root.path outside the bundle is the root' '
 	mv "$BUNDLE/rootfs" "$TEST_DIR/elsewhere" &&
 	echo "$CID" >"$TEST_DIR/elsewhere/marker" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field root.path
@@ -27,7 +27,7 @@ test_expect_success 'a relative root.path with .. is resolved against the bundle
 	mv "$BUNDLE/rootfs" "$TEST_DIR/elsewhere" &&
 	echo "$CID" >"$TEST_DIR/elsewhere/marker" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/marker reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field root.readonly

@@ -27,7 +27,7 @@ test_expect_success 'a bind mount shows the host directory' '
 		| probe([\"cat\", \"/mnt/b/f\"])" &&
 	mkdir src && echo "$CID" >src/f &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field mounts.options=bind
@@ -36,7 +36,7 @@ test_expect_success 'a bind mount of a single file' '
 		| probe([\"cat\", \"/etc/conform-file\"])" &&
 	echo "$CID" >file &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/etc/conform-file reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/etc/conform-file reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field mounts.options=bind mounts.options=rbind
@@ -70,7 +70,7 @@ test_expect_success 'mounts are made in the listed order (same destination: the 
 		| mount_add({destination: \"/mnt/o\", type: \"bind\", source: \$b, options: [\"bind\"]})
 		| probe([\"cat\", \"/mnt/o/which\"])" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = b || why "/mnt/o/which reads \"$(head -c 100 "$REPORT")\", want b"; }
+	{ test "$(<"$REPORT")" = b || why "/mnt/o/which reads \"$(head -c 100 "$REPORT")\", want b"; }
 '
 
 expect_field mounts
@@ -81,7 +81,7 @@ test_expect_success 'mounts are made in the listed order (nested destinations)' 
 		| mount_add({destination: \"/mnt/p/q\", type: \"bind\", source: \$b, options: [\"bind\"]})
 		| probe([\"cat\", \"/mnt/p/q/which\"])" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = b || why "/mnt/p/q/which reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = b || why "/mnt/p/q/which reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field mounts.destination
@@ -97,7 +97,7 @@ test_expect_success 'a relative bind source is relative to the bundle' '
 		| probe([\"cat\", \"/mnt/b/f\"])" &&
 	mkdir "$BUNDLE/relsrc" && echo "$CID" >"$BUNDLE/relsrc/f" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field mounts.type
@@ -106,7 +106,7 @@ test_expect_success 'a bind mount without type works' '
 		| probe([\"cat\", \"/mnt/b/f\"])" &&
 	mkdir src && echo "$CID" >src/f &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
+	{ test "$(<"$REPORT")" = "$CID" || why "/mnt/b/f reads \"$(head -c 100 "$REPORT")\""; }
 '
 
 expect_field mounts.type

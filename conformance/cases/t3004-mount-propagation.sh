@@ -41,7 +41,7 @@ test_expect_success ROOT 'mount option idmap with uidMappings and gidMappings (S
 		gidMappings: [{containerID: 0, hostID: 2000, size: 1}]})
 		| .process.args = [\"/bin/stat\", \"-c\", \"%u:%g\", \"/mnt/i/f\"]" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = 1000:2000 || why "/mnt/i/f (0:0 on disk) shows as $(cat "$REPORT"), want 1000:2000"; }
+	{ test "$(<"$REPORT")" = 1000:2000 || why "/mnt/i/f (0:0 on disk) shows as $(<"$REPORT"), want 1000:2000"; }
 '
 
 expect_field mounts.options=ridmap mounts.uidMappings mounts.gidMappings
@@ -55,7 +55,7 @@ test_expect_success ROOT 'mount option ridmap maps submounts too (SHOULD)' '
 		gidMappings: [{containerID: 0, hostID: 2000, size: 1}]})
 		| .process.args = [\"/bin/stat\", \"-c\", \"%u:%g\", \"/mnt/i/sub/f\"]" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = 1000:2000 || why "/mnt/i/sub/f (0:0 on disk) shows as $(cat "$REPORT"), want 1000:2000"; }
+	{ test "$(<"$REPORT")" = 1000:2000 || why "/mnt/i/sub/f (0:0 on disk) shows as $(<"$REPORT"), want 1000:2000"; }
 '
 
 expect_field mounts.options=idmap

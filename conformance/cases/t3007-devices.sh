@@ -31,7 +31,7 @@ test_expect_success ROOT 'a device node gets the configured owner' '
 	bundle_new ".linux.devices = [{path: \"/dev/conform-o\", type: \"c\", major: 1, minor: 5, uid: 1000, gid: 20}]
 		| .process.args = [\"/bin/stat\", \"-c\", \"%u:%g\", \"/dev/conform-o\"]" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = 1000:20 || why "/dev/conform-o is owned by $(cat "$REPORT")"; }
+	{ test "$(<"$REPORT")" = 1000:20 || why "/dev/conform-o is owned by $(<"$REPORT")"; }
 '
 
 expect_field linux.devices.type=b
@@ -42,7 +42,7 @@ test_expect_success ROOT 'a block device is created' '
 		| .process.args = [\"/bin/stat\", \"-c\", \"%F %t:%T\", \"/dev/conform-b\"]" &&
 	probe_report &&
 	want=$(printf "block special file %x:%x" "${dev%:*}" "${dev#*:}") &&
-	{ test "$(cat "$REPORT")" = "$want" || why "/dev/conform-b: $(cat "$REPORT"), want $want"; }
+	{ test "$(<"$REPORT")" = "$want" || why "/dev/conform-b: $(<"$REPORT"), want $want"; }
 '
 
 expect_field linux.devices.type=p
@@ -50,7 +50,7 @@ test_expect_success 'a FIFO device (type p) is created' '
 	bundle_new ".linux.devices = [{path: \"/dev/conform-p\", type: \"p\"}]
 		| .process.args = [\"/bin/stat\", \"-c\", \"%F\", \"/dev/conform-p\"]" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = fifo || why "/dev/conform-p is a $(cat "$REPORT")"; }
+	{ test "$(<"$REPORT")" = fifo || why "/dev/conform-p is a $(<"$REPORT")"; }
 '
 
 expect_field linux.devices.type=u

@@ -8,7 +8,7 @@ expect_field process.args
 test_expect_success 'args are passed exactly, with spaces and empty strings' '
 	bundle_new ".process.args = [\"/bin/sh\", \"-c\", \"for a; do printf \\\"[%s]\\\" \\\"\$a\\\"; done\", \"zero\", \"a b\", \"\", \"c\\\\td\"]" &&
 	probe_report &&
-	got=$(cat "$REPORT") &&
+	got=$(<"$REPORT") &&
 	{ test "$got" = "[a b][][c\\td]" || why "argv seen: $got"; }
 '
 
@@ -68,6 +68,6 @@ test_expect_success 'consoleSize is ignored without a terminal (MUST)' '
 	bundle_new ".process.terminal = false | .process.consoleSize = {height: 25, width: 80}
 		| .process.args = [\"/bin/sh\", \"-c\", \"test -t 1 && echo tty || echo notty\"]" &&
 	probe_report &&
-	{ test "$(cat "$REPORT")" = notty || why "stdout is a terminal"; }
+	{ test "$(<"$REPORT")" = notty || why "stdout is a terminal"; }
 '
 test_done

@@ -36,28 +36,28 @@ expect_field process.apparmorProfile
 test_expect_success APPARMOR 'apparmorProfile confines the process' '
 	bundle_new ".process.apparmorProfile = \"unconfined\" | probe([\"cat\", \"/proc/self/attr/current\"])" &&
 	probe_report &&
-	{ grep -q unconfined "$REPORT" || why "attr/current: $(cat "$REPORT")"; }
+	{ grep -q unconfined "$REPORT" || why "attr/current: $(<"$REPORT")"; }
 '
 
 expect_field process.selinuxLabel
 test_expect_success SELINUX 'selinuxLabel labels the process' '
 	bundle_new ".process.selinuxLabel = \"system_u:system_r:container_t:s0:c1,c2\" | probe([\"cat\", \"/proc/self/attr/current\"])" &&
 	probe_report &&
-	{ grep -q container_t "$REPORT" || why "attr/current: $(cat "$REPORT")"; }
+	{ grep -q container_t "$REPORT" || why "attr/current: $(<"$REPORT")"; }
 '
 
 expect_field process.ioPriority.class process.ioPriority.priority
 test_expect_success 'ioPriority sets the I/O scheduling class and level' '
 	bundle_new ".process.ioPriority = {class: \"IOPRIO_CLASS_BE\", priority: 6} | .process.args = [\"/bin/ionice\"]" &&
 	probe_report &&
-	{ grep -q "best-effort: prio 6" "$REPORT" || why "ionice says: $(cat "$REPORT")"; }
+	{ grep -q "best-effort: prio 6" "$REPORT" || why "ionice says: $(<"$REPORT")"; }
 '
 
 expect_field process.ioPriority.class=IOPRIO_CLASS_IDLE
 test_expect_success 'ioPriority class IOPRIO_CLASS_IDLE' '
 	bundle_new ".process.ioPriority = {class: \"IOPRIO_CLASS_IDLE\", priority: 0} | .process.args = [\"/bin/ionice\"]" &&
 	probe_report &&
-	{ grep -q "^idle" "$REPORT" || why "ionice says: $(cat "$REPORT")"; }
+	{ grep -q "^idle" "$REPORT" || why "ionice says: $(<"$REPORT")"; }
 '
 
 # /proc/self/stat after the comm field: field 19 is nice, 41 the policy

@@ -77,7 +77,7 @@ test_expect_success 'a hook gets its args (argv[0] included) and exactly its env
 		args: [\"conform-argv0\", \"-c\", \"printf \\\"%s|\\\" \\\"\$0\\\" \\\"\$@\\\" > \(\$dir)/shared/args; env > \(\$dir)/shared/env\", \"a0\", \"a1\", \"a 2\"],
 		env: [\"CONFORM_HOOK=yes\", \"PATH=/usr/bin:/bin\"]})" &&
 	ct_create &&
-	{ test "$(cat shared/args)" = "a0|a1|a 2|" || why "hook argv: $(cat shared/args)"; } &&
+	{ test "$(<shared/args)" = "a0|a1|a 2|" || why "hook argv: $(<shared/args)"; } &&
 	{ grep -qx CONFORM_HOOK=yes shared/env || why "the hook env lacks CONFORM_HOOK=yes"; } &&
 	{ ! grep -q "^CONFORM_TEST=" shared/env || why "the runtime'"'"'s environment leaked into the hook"; }
 '
@@ -90,10 +90,10 @@ test_expect_success 'runtime-namespace hooks run in the host mount namespace, co
 	pid=$(state_pid) &&
 	cmnt=$(readlink /proc/$pid/ns/mnt) && hmnt=$(readlink /proc/self/ns/mnt) &&
 	for s in prestart createRuntime poststart; do
-		test "$(cat shared/mnt-$s)" = "$hmnt" || { why "$s ran in mount namespace $(cat shared/mnt-$s), not the runtime'"'"'s $hmnt"; break; }
+		test "$(<shared/mnt-$s)" = "$hmnt" || { why "$s ran in mount namespace $(<shared/mnt-$s), not the runtime'"'"'s $hmnt"; break; }
 	done &&
 	for s in createContainer startContainer; do
-		test "$(cat shared/mnt-$s)" = "$cmnt" || { why "$s ran in mount namespace $(cat shared/mnt-$s), not the container'"'"'s $cmnt"; break; }
+		test "$(<shared/mnt-$s)" = "$cmnt" || { why "$s ran in mount namespace $(<shared/mnt-$s), not the container'"'"'s $cmnt"; break; }
 	done
 '
 

@@ -14,7 +14,7 @@ seccomp_run() {
 	cat "$TEST_DIR/run.err" >&2
 }
 # rc_is N: the run exited N
-rc_is() { test "$(cat "$TEST_DIR/rc")" = "$1" || why "run exited $(cat "$TEST_DIR/rc"), want $1: $(grep -m1 . "$TEST_DIR/run.err" | head -c 200)"; }
+rc_is() { test "$(<"$TEST_DIR/rc")" = "$1" || why "run exited $(<"$TEST_DIR/rc"), want $1: $(grep -m1 . "$TEST_DIR/run.err" | head -c 200)"; }
 
 DENY_MKDIR='{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
 
@@ -132,6 +132,6 @@ test_expect_success PYTHON3 'SCMP_ACT_NOTIFY: the runtime sends the container pr
 	wait "$agent" &&
 	json_eq agent.json .metadata "\"conform-meta\"" .fds "[\"seccompFd\"]" .state.id "\"$CID\"" \
 		"(.pid | type)" "\"number\"" "(.ociVersion | type)" "\"string\"" &&
-	{ test "$(cat agent.json.fds)" = 1 || why "the agent got $(cat agent.json.fds) file descriptors"; }
+	{ test "$(<agent.json.fds)" = 1 || why "the agent got $(<agent.json.fds) file descriptors"; }
 '
 test_done

@@ -123,7 +123,7 @@ test_expect_success ROOT,CGROUP 'devices: a device denied by the rules cannot be
 	bundle_new "$DEV | .linux.resources.devices = [{allow: false, access: \"rwm\"}]" &&
 	require_cgroup devices &&
 	probe_report &&
-	{ grep -qi "not permitted" "$REPORT" || why "opening a denied device: $(cat "$REPORT")"; }
+	{ grep -qi "not permitted" "$REPORT" || why "opening a denied device: $(<"$REPORT")"; }
 '
 
 expect_field linux.resources.devices.type linux.resources.devices.major linux.resources.devices.minor
@@ -132,6 +132,6 @@ test_expect_success ROOT,CGROUP 'devices: rules apply in order; a later allow fo
 		{allow: true, type: \"c\", major: 42, minor: 42, access: \"rwm\"}]" &&
 	require_cgroup devices &&
 	probe_report &&
-	{ ! grep -qi "not permitted" "$REPORT" || why "an allowed device was denied: $(cat "$REPORT")"; }
+	{ ! grep -qi "not permitted" "$REPORT" || why "an allowed device was denied: $(<"$REPORT")"; }
 '
 test_done

@@ -8,10 +8,10 @@ expect_field linux.sysctl
 test_expect_success 'sysctl sets a network namespace parameter' '
 	bundle_new "ns_add(\"network\") | .linux.sysctl = {\"net.ipv4.ip_forward\": \"1\", \"net.ipv4.conf.all.log_martians\": \"1\"}
 		| probe([\"report\", \"--sysctl\", \"net.ipv4.ip_forward\", \"--sysctl\", \"net.ipv4.conf.all.log_martians\"])" &&
-	host=$(cat /proc/sys/net/ipv4/conf/all/log_martians) &&
+	host=$(</proc/sys/net/ipv4/conf/all/log_martians) &&
 	probe_report &&
 	report_eq ".sysctls[\"net.ipv4.ip_forward\"]" "\"1\"" ".sysctls[\"net.ipv4.conf.all.log_martians\"]" "\"1\"" &&
-	{ test "$(cat /proc/sys/net/ipv4/conf/all/log_martians)" = "$host" || why "the host value changed"; }
+	{ test "$(</proc/sys/net/ipv4/conf/all/log_martians)" = "$host" || why "the host value changed"; }
 '
 
 expect_field linux.sysctl
@@ -24,10 +24,10 @@ test_expect_success 'sysctl sets an IPC namespace parameter' '
 
 expect_field linux.sysctl
 test_expect_success 'a sysctl the container does not own never changes the host' '
-	host=$(cat /proc/sys/vm/overcommit_ratio) &&
+	host=$(</proc/sys/vm/overcommit_ratio) &&
 	bundle_new ".linux.sysctl = {\"vm.overcommit_ratio\": \"$((host + 1))\"}" &&
 	rt run --bundle "$BUNDLE" "$CID" >out 2>err
-	{ test "$(cat /proc/sys/vm/overcommit_ratio)" = "$host" || { echo "$host" >/proc/sys/vm/overcommit_ratio; why "the host vm.overcommit_ratio changed"; }; } &&
+	{ test "$(</proc/sys/vm/overcommit_ratio)" = "$host" || { echo "$host" >/proc/sys/vm/overcommit_ratio; why "the host vm.overcommit_ratio changed"; }; } &&
 	nothing_left
 '
 

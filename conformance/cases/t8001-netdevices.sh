@@ -17,7 +17,7 @@ test_expect_success ROOT 'a host interface moves in under its new name and is up
 	bundle_new --arg i "$IF_IN" "ns_add(\"network\") | .linux.netDevices = {(\$i): {name: \"conform0\"}}
 		| .process.args = [\"/bin/cat\", \"/sys/class/net/conform0/flags\"]" &&
 	probe_report &&
-	flags=$(cat "$REPORT") &&
+	flags=$(<"$REPORT") &&
 	{ [ -n "$flags" ] && [ $(( flags & 1 )) = 1 ] || why "conform0 flags \"$flags\": not present or not up"; } &&
 	{ ! ip link show "$IF_IN" >/dev/null 2>&1 || why "$IF_IN is still in the host namespace"; }
 '
@@ -28,7 +28,7 @@ test_expect_success ROOT 'without name the interface keeps its name' '
 	bundle_new --arg i "$IF_IN" "ns_add(\"network\") | .linux.netDevices = {(\$i): {}}
 		| .process.args = [\"/bin/cat\", \"/sys/class/net/\(\$i)/flags\"]" &&
 	probe_report &&
-	{ [ -n "$(cat "$REPORT")" ] || why "$IF_IN is not in the container"; }
+	{ [ -n "$(<"$REPORT")" ] || why "$IF_IN is not in the container"; }
 '
 
 expect_field linux.netDevices

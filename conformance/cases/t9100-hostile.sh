@@ -74,7 +74,7 @@ test_expect_success 'a masked path that is a symlink out of the rootfs does not 
 	ln -s "$TEST_DIR/victim" "$BUNDLE/rootfs/lnk" &&
 	rt run --bundle "$BUNDLE" "$CID" >out 2>err
 	no_crash &&
-	{ test "$(cat victim)" = secret || why "the host file was masked"; } &&
+	{ test "$(<victim)" = secret || why "the host file was masked"; } &&
 	{ ! grep -q " $TEST_DIR/victim " /proc/self/mountinfo || why "the host file got a mount"; } &&
 	nothing_left
 '
@@ -96,7 +96,7 @@ test_expect_success 'a rootfs that is a symlink: runs in the target or is refuse
 	mv "$BUNDLE/rootfs" "$TEST_DIR/realroot" && ln -s "$TEST_DIR/realroot" "$BUNDLE/rootfs" &&
 	echo "$CID" >realroot/marker &&
 	if rt run --bundle "$BUNDLE" "$CID" >"$REPORT" 2>err; then
-		test "$(cat "$REPORT")" = "$CID" || why "/marker reads $(head -c 100 "$REPORT")"
+		test "$(<"$REPORT")" = "$CID" || why "/marker reads $(head -c 100 "$REPORT")"
 	else
 		no_crash
 	fi &&
@@ -130,7 +130,7 @@ expect_field process.args
 test_expect_success 'a 100 KiB argument arrives whole' '
 	bundle_new --arg a "$(head -c 102400 /dev/zero | tr "\0" a)" ".process.args = [\"/bin/sh\", \"-c\", \"printf %s \\\"\$1\\\" | wc -c\", \"sh\", \$a]" &&
 	probe_report &&
-	{ test "$(tr -d " " <"$REPORT")" = 102400 || why "the argument arrived with $(cat "$REPORT") bytes"; }
+	{ test "$(tr -d " " <"$REPORT")" = 102400 || why "the argument arrived with $(<"$REPORT") bytes"; }
 '
 
 expect_field mounts

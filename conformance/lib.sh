@@ -665,10 +665,14 @@ rt_raw_() {
 	# shellcheck disable=SC2031 # set in the body's subshell on purpose
 	[ -n "${TEST_BODY_PID:-}" ] || t=(timeout -k 2 "$CONFORM_RT_TIMEOUT")
 	if [ "$RT_UNPRIV" = 1 ]; then
-		"${t[@]}" setpriv --reuid="$RT_UID" --regid="$RT_GID" --init-groups \
-			env -i HOME="$RT_HOME" PATH="$RT_PATH_ENV" XDG_RUNTIME_DIR="$RT_XDG" USER="$RT_USER" \
-			LOGNAME="$RT_USER" CONFORM_TEST="$TEST_MARK" \
-			"${RT_CMD[@]}" "${RT_GLOBAL[@]}" "$RT_ROOT_ARG" "$TEST_STATE" "$@"
+		(
+			# expanded before user_env_ unexports TEST_STATE and TEST_MARK
+			local argv=("${t[@]}" setpriv --reuid="$RT_UID" --regid="$RT_GID" --init-groups
+				"${RT_CMD[@]}" "${RT_GLOBAL[@]}" "$RT_ROOT_ARG" "$TEST_STATE" "$@") mark=$TEST_MARK
+			user_env_
+			export CONFORM_TEST=$mark
+			exec "${argv[@]}"
+		)
 	else
 		CONFORM_TEST=$TEST_MARK "${t[@]}" "${RT_CMD[@]}" "${RT_GLOBAL[@]}" "$RT_ROOT_ARG" "$TEST_STATE" "$@"
 	fi
@@ -678,11 +682,24 @@ rt_raw_() {
 # carry the leak mark) as the runtime's user.
 rt_as_user_() {
 	if [ "$RT_UNPRIV" = 1 ]; then
-		setpriv --reuid="$RT_UID" --regid="$RT_GID" --init-groups \
-			env -i HOME="$RT_HOME" PATH="$RT_PATH_ENV" XDG_RUNTIME_DIR="$RT_XDG" "$@"
+		(
+			user_env_
+			exec setpriv --reuid="$RT_UID" --regid="$RT_GID" --init-groups "$@"
+		)
 	else
 		"$@"
 	fi
+}
+
+# user_env_: in a subshell that is about to exec a program as the
+# runtime's user, make the environment that of the user's login: what
+# env -i VAR=... would do, without the env process.
+user_env_() {
+	local names=() f=$HELPER_DIR_/.env.$BASHPID
+	compgen -e >"$f"
+	mapfile -t names <"$f"
+	unset "${names[@]}" 2>/dev/null
+	export HOME="$RT_HOME" PATH="$RT_PATH_ENV" XDG_RUNTIME_DIR="$RT_XDG" USER="$RT_USER" LOGNAME="$RT_USER"
 }
 
 # rt_subcommand_ ARG...: RT_SUB = the first argument that is not an option.

@@ -11,6 +11,58 @@ import (
 	"time"
 )
 
+// copyPool keeps one copy of the tree last asked for ready, made in the
+// background while the test that asked runs: the next bundle of the script
+// then costs a rename.
+type copyPool struct {
+	dir   string      // where the spare copies are made
+	src   string      // the tree of the spare copy
+	ready chan string // the spare copy's path once made ("" if that failed)
+	made  int
+}
+
+// copy makes dst a copy of src: the spare copy when there is one.
+func (p *copyPool) copy(src, dst string) error {
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("%s: already exists", dst)
+	}
+	if p.ready != nil && p.src == src {
+		spare := <-p.ready
+		p.ready = nil
+		if spare != "" {
+			if err := os.Rename(spare, dst); err == nil {
+				p.refill(src)
+				return nil
+			}
+			os.RemoveAll(spare)
+		}
+	}
+	if err := copyTree(src, dst); err != nil {
+		return err
+	}
+	p.refill(src)
+	return nil
+}
+
+// refill starts making the spare copy of src.
+func (p *copyPool) refill(src string) {
+	p.made++
+	spare := filepath.Join(p.dir, fmt.Sprintf("spare.%d", p.made))
+	ready := make(chan string, 1)
+	p.src, p.ready = src, ready
+	go func() {
+		if err := copyTree(src, spare); err != nil {
+			os.RemoveAll(spare)
+			spare = ""
+		}
+		ready <- spare
+	}()
+}
+
 // copyTree copies the directory tree src to dst, which must not exist, the
 // way cp -a does for what bundles hold: directories and regular files keep
 // their mode, owner and times, symbolic links their owner. Other file types

@@ -16,6 +16,7 @@
 //	jq ARG...        gojq's command line (stdin is /dev/null)
 //	copy SRC DEST    copy the tree SRC to the new DEST like cp -a
 //
+// Copies of the same tree are made ahead, in the background (copytree.go).
 // After writing the outputs the server writes the exit status to
 // REQUEST.rc (renamed into place, so that its existence means done).
 package main
@@ -24,6 +25,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 )
@@ -50,10 +52,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "conform-helper: %s: %v\n", fifo, err)
 		os.Exit(1)
 	}
+	pool := &copyPool{dir: filepath.Dir(fifo)}
 	lines := bufio.NewScanner(f)
 	for lines.Scan() {
 		if req := lines.Text(); req != "" {
-			finish(req, serve(req))
+			finish(req, serve(req, pool))
 		}
 	}
 }
@@ -67,7 +70,7 @@ func finish(req string, rc int) {
 }
 
 // serve runs one request and returns its exit status.
-func serve(req string) int {
+func serve(req string, pool *copyPool) int {
 	data, err := os.ReadFile(req)
 	if err != nil {
 		return 125
@@ -101,7 +104,7 @@ func serve(req string) int {
 			fmt.Fprintln(errOut, "conform-helper: usage: copy SRC DEST")
 			return 2
 		}
-		if err := copyTree(args[0], args[1]); err != nil {
+		if err := pool.copy(args[0], args[1]); err != nil {
 			fmt.Fprintf(errOut, "conform-helper: copy: %v\n", err)
 			return 1
 		}

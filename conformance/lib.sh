@@ -493,6 +493,7 @@ test_run_() {
 	REPORT=$TEST_DIR/report.json
 	export TEST_DIR TEST_STATE TEST_MARK CID BUNDLE REPORT
 	t0_=$EPOCHREALTIME
+	pids_snapshot_
 
 	decl_test_ "${fields_[@]}"
 	decl_json_=$TEST_DECL
@@ -816,17 +817,30 @@ rt_intercept_() {
 
 # ---------------------------------------------------------------- leftovers
 
-# marked_pids_ ENTRY: MARKED_PIDS = the processes whose environment holds
-# ENTRY ("NAME=value"). Read with builtins: one grep over /proc costs ten
-# times more here, for every test (process creation is slow in VMs).
+# pids_snapshot_: note the processes that exist now (before a test body):
+# marked_pids_ then reads the environment only of those that appeared since.
+declare -A PIDS_BEFORE_=()
+pids_snapshot_() {
+	local f
+	PIDS_BEFORE_=()
+	for f in /proc/[0-9]*; do
+		PIDS_BEFORE_[${f#/proc/}]=1
+	done
+}
+
+# marked_pids_ ENTRY: MARKED_PIDS = the processes (new since the snapshot)
+# whose environment holds ENTRY ("NAME=value"). Read with builtins: one
+# grep over /proc costs ten times more here, for every test (process
+# creation is slow in VMs).
 marked_pids_() {
-	local f env_ IFS=$'\n'
+	local f pid env_ IFS=$'\n'
 	MARKED_PIDS=()
-	for f in /proc/[0-9]*/environ; do
-		mapfile -d '' -t env_ 2>/dev/null <"$f" || continue
+	for f in /proc/[0-9]*; do
+		pid=${f#/proc/}
+		[ -z "${PIDS_BEFORE_[$pid]:-}" ] || continue
+		mapfile -d '' -t env_ 2>/dev/null <"$f/environ" || continue
 		[[ $'\n'"${env_[*]}"$'\n' == *$'\n'"$1"$'\n'* ]] || continue
-		f=${f#/proc/}
-		MARKED_PIDS+=("${f%/environ}")
+		MARKED_PIDS+=("$pid")
 	done
 }
 
@@ -863,10 +877,13 @@ leftovers_() {
 		what+=("process $pid (${argv[*]:0:4})")
 		[ -z "$cleanup" ] || kill -KILL "$pid" 2>/dev/null
 	done
-	# cgroups named after the test (the default path is the container ID);
-	# one that only holds zombies is left alone (PID 1 here does not reap)
-	# (depth 3 only where the harness itself sits deeper: v1 memory here)
-	local cgs=(/sys/fs/cgroup/*/*"$TEST_MARK"* /sys/fs/cgroup/*/*/*"$TEST_MARK"* /sys/fs/cgroup/memory/*/*/*"$TEST_MARK"*)
+	# cgroups named after the test (see cgroup_leak_dirs_); one that only
+	# holds zombies is left alone (PID 1 here does not reap)
+	cgroup_leak_dirs_
+	local d cgs=(/sys/fs/cgroup/*/*/*"$TEST_MARK"*)
+	for d in "${CG_LEAK_DIRS_[@]}"; do
+		cgs+=("$d"/*"$TEST_MARK"*)
+	done
 	for cg in "${cgs[@]}"; do
 		[ -d "$cg" ] || continue
 		live=''
@@ -1191,6 +1208,25 @@ cgroup_mounts_() {
 		esac
 	done </proc/self/mountinfo
 	CG_MNT_DONE_=1
+}
+
+# cgroup_leak_dirs_: CG_LEAK_DIRS_ = where a test's cgroups appear besides
+# one level down (leftovers_ looks there too), once per script: every
+# hierarchy's root (the default cgroupsPath is often the container ID) and
+# the harness's own cgroup (for runtimes that place containers relative to
+# theirs; here v1 memory sits two levels down).
+CG_LEAK_DIRS_=()
+cgroup_leak_dirs_() {
+	[ ${#CG_LEAK_DIRS_[@]} = 0 ] || return 0
+	local hid ctrls rel m
+	cgroup_mounts_
+	CG_LEAK_DIRS_=(/sys/fs/cgroup/*)
+	while IFS=: read -r hid ctrls rel; do
+		[ "$rel" != / ] || continue
+		m=${CG_MNT[${ctrls%%,*}]:-}
+		[ -n "$ctrls" ] || m=${CG_MNT[_v2_]:-}
+		[ -z "$m" ] || CG_LEAK_DIRS_+=("$m$rel")
+	done </proc/self/cgroup
 }
 
 # cgroup_dir PID CONTROLLER: host directory of PID's cgroup for CONTROLLER

@@ -111,4 +111,4 @@ clean:
 	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info \
 		conformance/validate/oci-validate conformance/helper/conform-helper
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -101,30 +101,47 @@ hook_parse(json_t *entry, const char *where, struct hook *h, struct urun_err **e
 	return 0;
 }
 
+/* *LIST = the array of STAGE in HOOKS; NULL when HOOKS or the stage is
+ * absent or null. */
+static int
+stage_list(json_t *hooks, const char *stage, json_t **list, struct urun_err **err)
+{
+	*list = NULL;
+	if (hooks == NULL || json_is_null(hooks))
+		return 0;
+	if (!json_is_object(hooks))
+		return urun_err_set(err, 0, "hooks: expected an object, got %s",
+				    json_type_name(hooks));
+	*list = json_object_get(hooks, stage);
+	if (*list != NULL && json_is_null(*list))
+		*list = NULL;
+	if (*list != NULL && !json_is_array(*list))
+		return urun_err_set(err, 0, "hooks.%s: expected an array, got %s", stage,
+				    json_type_name(*list));
+	return 0;
+}
+
 int
 urun_hooks_validate(json_t *hooks, struct urun_err **err)
 {
 	const char *stage;
-	json_t *list;
+	json_t *value;
 
 	if (hooks == NULL || json_is_null(hooks))
 		return 0;
 	if (!json_is_object(hooks))
 		return urun_err_set(err, 0, "hooks: expected an object, got %s",
 				    json_type_name(hooks));
-	json_object_foreach(hooks, stage, list) {
-		json_t *entry;
+	json_object_foreach(hooks, stage, value) {
+		json_t *list, *entry;
 		size_t i;
 
 		if (!known_stage(stage)) {
 			log_warn("hooks.%s: unknown hook stage, ignored", stage);
 			continue;
 		}
-		if (json_is_null(list))
-			continue;
-		if (!json_is_array(list))
-			return urun_err_set(err, 0, "hooks.%s: expected an array, got %s", stage,
-					    json_type_name(list));
+		if (stage_list(hooks, stage, &list, err) < 0)
+			return -1;
 		json_array_foreach(list, i, entry) {
 			_cleanup_free_ char *where = xasprintf("hooks.%s[%zu]", stage, i);
 			struct hook h;
@@ -353,17 +370,8 @@ run_stage(json_t *hooks, const char *stage, const char *state_json, bool keep_go
 
 	if (!known_stage(stage))
 		return urun_err_set(err, EINVAL, "hooks: unknown stage '%s'", stage);
-	if (hooks == NULL || json_is_null(hooks))
-		return 0;
-	if (!json_is_object(hooks))
-		return urun_err_set(err, 0, "hooks: expected an object, got %s",
-				    json_type_name(hooks));
-	list = json_object_get(hooks, stage);
-	if (list == NULL || json_is_null(list))
-		return 0;
-	if (!json_is_array(list))
-		return urun_err_set(err, 0, "hooks.%s: expected an array, got %s", stage,
-				    json_type_name(list));
+	if (stage_list(hooks, stage, &list, err) < 0)
+		return -1;
 	json_array_foreach(list, i, entry) {
 		_cleanup_free_ char *where = xasprintf("hooks.%s[%zu]", stage, i);
 		struct hook h;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # report.sh [OUT]: what `make report` runs. The conformance suite against
 # urun (when runtime/bin/urun is built), runc, crun and ch-run-oci (those
-# installed) as root, and urun as an unprivileged user, merged into one
+# installed) as root and as an unprivileged user, merged into one
 # report in OUT (default conformance/out/report): report.html, report.md,
 # junit.xml, results.json. A runtime's failures do not fail this script; a
 # harness error does.
@@ -37,14 +37,13 @@ rc=$?
 tail -n 1 "$runs/root.tap" >&2
 [ -f "$runs/root/results.json" ] && results+=("$runs/root/results.json")
 
-if [ -x "$top/runtime/bin/urun" ]; then
-	echo "report.sh: unprivileged: urun" >&2
-	"$conform" --runtime "$top/runtime/bin/urun" --unprivileged --no-report --out "$runs/unpriv" >"$runs/unpriv.tap"
-	rc=$?
-	[ "$rc" -le 1 ] || status=$rc
-	tail -n 1 "$runs/unpriv.tap" >&2
-	[ -f "$runs/unpriv/results.json" ] && results+=("$runs/unpriv/results.json")
-fi
+# the same runtimes as the unprivileged user (conform's --unprivileged)
+echo "report.sh: unprivileged: ${args[*]}" >&2
+"$conform" "${args[@]}" --unprivileged --no-report --out "$runs/unpriv" >"$runs/unpriv.tap"
+rc=$?
+[ "$rc" -le 1 ] || status=$rc
+tail -n 1 "$runs/unpriv.tap" >&2
+[ -f "$runs/unpriv/results.json" ] && results+=("$runs/unpriv/results.json")
 
 [ ${#results[@]} -gt 0 ] || { echo "report.sh: no results" >&2; exit 2; }
 # logs of every run next to the report

@@ -52,6 +52,12 @@ static const struct mount_flag attr_opts[] = {
 	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME }, { "rdiratime", true, MOUNT_ATTR_NODIRATIME },
 	{ "rnoatime", false, MOUNT_ATTR_NOATIME }, { "rrelatime", false, MOUNT_ATTR_RELATIME },
 	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
+	/* The negations of an atime mode pick another mode: the field holds
+	 * one, and mount_setattr cannot clear a mode only where it is set.
+	 * "atime" and "nostrictatime" mean the kernel's default, relatime;
+	 * "norelatime" means strictatime, as mount(8) describes it. */
+	{ "ratime", false, MOUNT_ATTR_RELATIME }, { "rnostrictatime", false, MOUNT_ATTR_RELATIME },
+	{ "rnorelatime", false, MOUNT_ATTR_STRICTATIME },
 	{ "rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW }, { "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
 };
 

@@ -110,6 +110,33 @@ test_mount_plan_resets_and_atime(void **state)
 	assert_int_equal(plan("/m", "/src", "bind", copyup, &op), -1);
 }
 
+/* The negated recursive atime options pick a mode: the field holds one. */
+static void
+test_mount_plan_atime_negations(void **state)
+{
+	static const struct {
+		const char *opt;
+		uint64_t mode;
+	} cases[] = {
+		{ "ratime", MOUNT_ATTR_RELATIME },
+		{ "rnostrictatime", MOUNT_ATTR_RELATIME },
+		{ "rnorelatime", MOUNT_ATTR_STRICTATIME },
+		{ "rnoatime", MOUNT_ATTR_NOATIME },
+	};
+	struct mount_op op;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *opts[] = { "rbind", cases[i].opt, NULL };
+
+		assert_int_equal(plan("/m", "/src", "bind", opts, &op), 0);
+		assert_true((op.attr_clr & MOUNT_ATTR__ATIME) == MOUNT_ATTR__ATIME);
+		assert_true((op.attr_set & MOUNT_ATTR__ATIME) == cases[i].mode);
+		assert_null(op.data);
+		mount_op_release(&op);
+	}
+}
+
 int
 main(void)
 {
@@ -118,6 +145,7 @@ main(void)
 		cmocka_unit_test(test_mount_plan_flags),
 		cmocka_unit_test(test_mount_plan_kinds),
 		cmocka_unit_test(test_mount_plan_resets_and_atime),
+		cmocka_unit_test(test_mount_plan_atime_negations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,21 @@ time_runs() {
 	done | { read -r first || true; if [ "$first" = fail ]; then echo fail; else { echo "$first"; cat; } | median | awk '{printf "%.2f", $1/1000}'; fi; }
 }
 
+# same_ns_runs CMD...: N runs of CMD run inside one private mount namespace
+# whose /sys/fs/cgroup is a plain cgroup2 mount, median in ms: urun and crun
+# compared on the same view of the host, without the arrangement's cost.
+same_ns_runs() {
+	unshare -m bash -c '
+		umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 1
+		n=$1 b=$2
+		shift 2
+		for ((i = 0; i < n; i++)); do
+			t0=${EPOCHREALTIME/./}
+			"$@" run --bundle "$b" "s$i" >/dev/null 2>&1 || { echo fail; exit; }
+			echo $(( ${EPOCHREALTIME/./} - t0 ))
+		done' bash "$N" "$work/bundle-root" "$@" | median | awk '{printf "%.2f", $1/1000}'
+}
+
 # One runtime, one privilege: run, and the four-step lifecycle.
 wl_run() { "$@" run --bundle "$B" "b$RANDOM$RANDOM"; }
 wl_cycle() {
@@ -94,6 +109,8 @@ arr_unpriv=$(time_runs arrangement_unpriv)
 if command -v crun >/dev/null; then
 	runtimes+=(crun)
 	run_set crun root crun_hybrid
+	same_urun=$(same_ns_runs "$URUN" --root "$work/st-same-urun")
+	same_crun=$(same_ns_runs crun --cgroup-manager=disabled --root "$work/st-same-crun")
 	run_set crun unpriv "$CRUN_ROOTLESS" crun
 fi
 if command -v runc >/dev/null; then
@@ -114,6 +131,10 @@ for p in root unpriv; do
 	printf '\nratios (urun / peer, %s; below 1 means urun is faster)\n' "$p"
 	a=$arr
 	[ "$p" = root ] || a=$arr_unpriv
+	if [ "$p" = root ] && [ -n "${same_crun:-}" ]; then
+		printf '  urun/crun same namespace run %s   (urun %s ms, crun %s ms)\n' \
+			"$(ratio "$same_urun" "$same_crun")" "$same_urun" "$same_crun"
+	fi
 	if [[ ${res[crun,$p,run]:-} =~ ^[0-9.]+$ ]]; then
 		adj=$(awk -v a="${res[crun,$p,run]}" -v b="$a" 'BEGIN { printf "%.2f", a - b }')
 		printf '  urun/crun adj. run %s   (crun run without the arrangement: %s ms)\n' \
@@ -129,4 +150,5 @@ printf 'host is cgroup v1/v2 hybrid), as root with --cgroup-manager=disabled, un
 printf 'a user namespace of its caller (conformance/wrappers/crun-cgroup2). That arrangement\n'
 printf 'alone costs %s ms a call as root and %s ms unprivileged (measured with `true` in\n' "$arr" "$arr_unpriv"
 printf 'place of crun); "crun adj." subtracts it (run: 1 call; cycle: 4 calls + state polls,\n'
-printf 'so the cycle ratio stays approximate).\n'
+printf 'so the cycle ratio stays approximate). "same namespace" runs urun and crun N times\n'
+printf 'each inside one such namespace: no arrangement cost to subtract, the fairer ratio.\n'

@@ -54,6 +54,7 @@ time_runs() {
 # whose /sys/fs/cgroup is a plain cgroup2 mount, median in ms: urun and crun
 # compared on the same view of the host, without the arrangement's cost.
 same_ns_runs() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	unshare -m bash -c '
 		umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 1
 		n=$1 b=$2
@@ -148,6 +149,7 @@ done
 printf '\nnotes: crun runs in a private mount namespace with cgroup2 on /sys/fs/cgroup (this\n'
 printf 'host is cgroup v1/v2 hybrid), as root with --cgroup-manager=disabled, unprivileged in\n'
 printf 'a user namespace of its caller (conformance/wrappers/crun-cgroup2). That arrangement\n'
+# shellcheck disable=SC2016 # the backquotes are text
 printf 'alone costs %s ms a call as root and %s ms unprivileged (measured with `true` in\n' "$arr" "$arr_unpriv"
 printf 'place of crun); "crun adj." subtracts it (run: 1 call; cycle: 4 calls + state polls,\n'
 printf 'so the cycle ratio stays approximate). "same namespace" runs urun and crun N times\n'

@@ -6,15 +6,32 @@ test_description='invalid configs from fixtures/invalid: the runtime and oci-val
 
 FIXTURES=${CONFORM_FIXTURES:-$CONFORM_DIR/../fixtures}
 
+# The fixtures README's table, read once with builtins: for each file what
+# is wrong (WRONG) and the JSON path it is wrong at without array indices
+# (WRONG_AT: the field whose declared verdict applies; a runtime that
+# ignores that field must run the config instead).
+declare -A WRONG=() WRONG_AT=()
+while IFS='|' read -r _ file what path _; do
+	file=${file//[\` ]/}
+	[[ $file == *.json ]] && [ -z "${WRONG[$file]+set}" ] || continue
+	what=${what#"${what%%[! ]*}"}
+	what=${what%"${what##*[! ]}"}
+	WRONG[$file]=${what//\`/}
+	at=''
+	if [[ $path =~ \`([][a-zA-Z.0-9]*)\` ]]; then
+		at=${BASH_REMATCH[1]}
+		while [[ $at =~ ^(.*)\[[0-9]*\](.*)$ ]]; do
+			at=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
+		done
+	fi
+	WRONG_AT[$file]=$at
+done <"$FIXTURES/README.md"
+
 for f in "$FIXTURES"/invalid/*.json; do
 	[ -e "$f" ] || continue
-	name=$(basename "$f" .json)
-	# what is wrong, from the fixtures README table
-	wrong=$(awk -F'|' -v n="\`$name.json\`" '$2 ~ n { gsub(/^ +| +$/, "", $3); print $3 }' "$FIXTURES/README.md" | tr -d '`')
-	# the JSON path it is wrong at, without array indices: the field whose
-	# declared verdict applies (a runtime that ignores it must run instead)
-	wrong_at=$(awk -F'|' -v n="\`$name.json\`" '$2 ~ n { print $4 }' "$FIXTURES/README.md" |
-		grep -o '`[][a-zA-Z.0-9]*`' | head -n1 | tr -d '`' | sed 's/\[[0-9]*\]//g')
+	name=${f##*/}
+	wrong=${WRONG[$name]:-} wrong_at=${WRONG_AT[$name]:-}
+	name=${name%.json}
 	[ -z "$wrong_at" ] || expect_field "$wrong_at"
 	expect_req lifecycle.create-error create.cannot-apply errors.no-effect
 	test_expect_success "the runtime refuses $name.json${wrong:+ ($wrong)}" '

@@ -341,9 +341,10 @@ trap 'kill $WATCHDOG_PID $HELPER_PID_ 2>/dev/null' EXIT
 # One conform-helper server per script (conformance/helper) runs the jq
 # calls and the bundle copies: each is then two small file writes and a
 # poll instead of a process, which is most of its cost on small VMs.
-# Without the server the programs run as processes.
+# Without the server (or with CONFORM_HELPER=0) the programs run as processes.
 HELPER_PID_='' HELPER_SEQ_=0 HELPER_RC_=0
-if [ -x "$CONFORM_DIR/helper/conform-helper" ] && [ -d "$HELPER_DIR_" ]; then
+if [ "${CONFORM_HELPER:-1}" != 0 ] && [ -x "$CONFORM_DIR/helper/conform-helper" ] &&
+	[ -d "$HELPER_DIR_" ]; then
 	"$CONFORM_DIR/helper/conform-helper" "$HELPER_DIR_/fifo" </dev/null 2>>"$HELPER_DIR_/log" &
 	HELPER_PID_=$!
 fi

@@ -31,7 +31,7 @@ PROBE := conformance/probe/probe
 
 
 .PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
-	conformance-fallback \
+	conformance-fallback integration \
 	features-check check coverage report bench docs docs-check install clean
 all: $(URUN) $(PROBE)
 
@@ -99,7 +99,11 @@ features-check: $(URUN)
 		scripts/validate-json.py conformance/schema features-schema.json
 	@echo "features: valid against features-schema.json (root and unprivileged)"
 
-check: deps all unit valgrind docs-check features-check conformance
+# urun as the --runtime of buildah and podman, as root and rootless
+integration: all fixtures
+	runtime/tests/integration/engines.sh $(URUN) fixtures/build/rootfs
+
+check: deps all unit valgrind docs-check features-check conformance integration
 
 coverage:
 	scripts/coverage.sh

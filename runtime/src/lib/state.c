@@ -12,6 +12,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "container.h"
 #include "error.h"
 #include "log.h"
 #include "state.h"
@@ -20,12 +21,17 @@
 char *
 urun_state_default_root(void)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+	/* Root of a user namespace that rootless podman or buildah made is
+	 * still the user: /run/urun is the host's, not ours (runc decides its
+	 * own root the same way). */
+	bool as_user = geteuid() != 0 ||
+		       (urun_rootless(-1) && (user == NULL || strcmp(user, "root") != 0));
 
+	if (as_user && xdg && *xdg)
+		return xasprintf("%s/urun", xdg);
 	if (geteuid() == 0)
 		return xstrdup("/run/urun");
-	if (xdg && *xdg)
-		return xasprintf("%s/urun", xdg);
 	return xasprintf("/tmp/urun-%u", (unsigned)geteuid());
 }
 

@@ -34,7 +34,9 @@ struct urun_state {
 	json_t *annotations;	/* owned, may be NULL */
 };
 
-/* Default state root: /run/urun as root, else $XDG_RUNTIME_DIR/urun or /tmp/urun-UID. */
+/* Default state root: $XDG_RUNTIME_DIR/urun for a user (also as root of a user
+ * namespace that someone else made, unless USER=root), else /run/urun as root,
+ * else /tmp/urun-UID. */
 char *urun_state_default_root(void);
 /* Reject ids runc would reject and more: empty, ".", "..", "/", control
  * characters, over 1024 bytes. */

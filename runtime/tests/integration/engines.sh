@@ -163,6 +163,17 @@ else
 			"${P[@]}" run --rm --network none localhost/urun-engines-built
 		check_rc "rootless: podman run passes the exit status" 4 \
 			"${P[@]}" run --rm --network none localhost/urun-engines-base sh -c 'exit 4'
+		check "rootless: podman run -t gives a terminal" tty \
+			"${P[@]}" run --rm -t --network none localhost/urun-engines-base sh -c 'test -t 0 && echo tty'
+		if "${P[@]}" run -d --network none --name urun-engines-2 localhost/urun-engines-base \
+			sleep 300 >/dev/null 2>"$work/err"; then
+			check "rootless: podman exec" exec-ok "${P[@]}" exec urun-engines-2 sh -c 'echo exec-ok'
+			"${P[@]}" kill urun-engines-2 >/dev/null 2>&1
+			check "rootless: podman kill, then wait says SIGKILL" 137 "${P[@]}" wait urun-engines-2
+			check_rc "rootless: podman rm" 0 "${P[@]}" rm urun-engines-2
+		else
+			not_ok "rootless: podman run -d" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
+		fi
 		check "rootless: no container left" 0 count_containers "${P[@]}"
 	else
 		not_ok "rootless: base image from the fixtures' rootfs" "$(tail -n 2 "$work/err" | tr '\n' ' ')"

@@ -112,39 +112,54 @@ buildah_run() {	# PREFIX... -- CMD...: one buildah run of CMD in a new container
 	return "$rc"
 }
 
-# ---------------------------------------------------------------- as root
+# engine_checks LABEL: the checks, with B (buildah) and P (podman) set for
+# LABEL (root or rootless) and RUN_ARGS for every podman run. Cgroup limits
+# and pause need cgroups, which rootless has none of here.
+engine_checks() {
+	local l=$1 name=urun-engines-$1
+	if ! base_image "${B[@]}" 2>"$work/err"; then
+		not_ok "$l: base image from the fixtures' rootfs" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
+		return
+	fi
+	ok "$l: base image from the fixtures' rootfs (buildah from scratch)"
+	check "$l: buildah run (uid 0 in the container, writable rootfs)" "hi 0" \
+		buildah_run "${B[@]}" -- /bin/sh -c 'echo "hi $(id -u)" >/x && cat /x'
+	check_rc "$l: buildah bud with a RUN step" 0 \
+		"${B[@]}" bud --runtime "$urun" -q -t localhost/urun-engines-built "$work/ctx"
+	check "$l: podman run of the built image" built \
+		"${P[@]}" run --rm "${RUN_ARGS[@]}" localhost/urun-engines-built
+	check_rc "$l: podman run passes the exit status" 3 \
+		"${P[@]}" run --rm "${RUN_ARGS[@]}" localhost/urun-engines-base sh -c 'exit 3'
+	check "$l: podman run -t gives a terminal" tty \
+		"${P[@]}" run --rm -t "${RUN_ARGS[@]}" localhost/urun-engines-base sh -c 'test -t 0 && echo tty'
+	if [ "$l" = root ]; then
+		check "$l: podman run --memory sets the cgroup limit" 67108864 \
+			"${P[@]}" run --rm --memory 64m localhost/urun-engines-base sh -c \
+			'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
+	fi
+	if "${P[@]}" run -d "${RUN_ARGS[@]}" --name "$name" localhost/urun-engines-base sleep 300 \
+		>/dev/null 2>"$work/err"; then
+		check "$l: podman exec -e" bar "${P[@]}" exec -e FOO=bar "$name" sh -c 'echo $FOO'
+		if [ "$l" = root ]; then
+			"${P[@]}" pause "$name" >/dev/null 2>&1
+			check "$l: podman pause" paused "${P[@]}" inspect -f '{{.State.Status}}' "$name"
+			"${P[@]}" unpause "$name" >/dev/null 2>&1
+			check "$l: podman unpause" running "${P[@]}" inspect -f '{{.State.Status}}' "$name"
+		fi
+		"${P[@]}" kill "$name" >/dev/null 2>&1
+		check "$l: podman kill, then wait says SIGKILL" 137 "${P[@]}" wait "$name"
+		check_rc "$l: podman rm" 0 "${P[@]}" rm "$name"
+	else
+		not_ok "$l: podman run -d" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
+	fi
+	check "$l: no container left" 0 count_containers "${P[@]}"
+}
+
 B=(buildah "${root_g[@]}")
 P=(podman "${root_g[@]}" --runtime "$urun")
-if base_image "${B[@]}" 2>"$work/err"; then
-	ok "root: base image from the fixtures' rootfs (buildah from scratch)"
-	check "root: buildah run" hi buildah_run "${B[@]}" -- /bin/sh -c 'echo hi >/x && cat /x'
-	check_rc "root: buildah bud with a RUN step" 0 \
-		"${B[@]}" bud --runtime "$urun" -q -t localhost/urun-engines-built "$work/ctx"
-	check "root: podman run of the built image" built "${P[@]}" run --rm localhost/urun-engines-built
-	check_rc "root: podman run passes the exit status" 3 "${P[@]}" run --rm localhost/urun-engines-base sh -c 'exit 3'
-	check "root: podman run -t gives a terminal" tty \
-		"${P[@]}" run --rm -t localhost/urun-engines-base sh -c 'test -t 0 && echo tty'
-	check "root: podman run --memory sets the cgroup limit" 67108864 \
-		"${P[@]}" run --rm --memory 64m localhost/urun-engines-base sh -c \
-		'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
-	if "${P[@]}" run -d --name urun-engines-1 localhost/urun-engines-base sleep 300 >/dev/null 2>"$work/err"; then
-		check "root: podman exec -e" bar "${P[@]}" exec -e FOO=bar urun-engines-1 sh -c 'echo $FOO'
-		"${P[@]}" pause urun-engines-1 >/dev/null 2>&1
-		check "root: podman pause" paused "${P[@]}" inspect -f '{{.State.Status}}' urun-engines-1
-		"${P[@]}" unpause urun-engines-1 >/dev/null 2>&1
-		check "root: podman unpause" running "${P[@]}" inspect -f '{{.State.Status}}' urun-engines-1
-		"${P[@]}" kill urun-engines-1 >/dev/null 2>&1
-		check "root: podman kill, then wait says SIGKILL" 137 "${P[@]}" wait urun-engines-1
-		check_rc "root: podman rm" 0 "${P[@]}" rm urun-engines-1
-	else
-		not_ok "root: podman run -d" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
-	fi
-	check "root: no container left" 0 count_containers "${P[@]}"
-else
-	not_ok "root: base image from the fixtures' rootfs" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
-fi
+RUN_ARGS=()
+engine_checks root
 
-# ---------------------------------------------------------------- rootless
 if ! id "$user" >/dev/null 2>&1; then
 	skip "rootless: buildah and podman as $user" "no user $user (make deps creates it)"
 else
@@ -153,31 +168,8 @@ else
 	chmod 700 "$work/user/xdg"
 	B=(as_user buildah "${user_g[@]}")
 	P=(as_user podman "${user_g[@]}" --runtime "$urun")
-	if base_image "${B[@]}" 2>"$work/err"; then
-		ok "rootless: base image from the fixtures' rootfs"
-		check "rootless: buildah run (root in the engine's user namespace)" "hi 0" \
-			buildah_run "${B[@]}" -- /bin/sh -c 'echo "hi $(id -u)"'
-		check_rc "rootless: buildah bud with a RUN step" 0 \
-			"${B[@]}" bud --runtime "$urun" -q -t localhost/urun-engines-built "$work/ctx"
-		check "rootless: podman run --network none" built \
-			"${P[@]}" run --rm --network none localhost/urun-engines-built
-		check_rc "rootless: podman run passes the exit status" 4 \
-			"${P[@]}" run --rm --network none localhost/urun-engines-base sh -c 'exit 4'
-		check "rootless: podman run -t gives a terminal" tty \
-			"${P[@]}" run --rm -t --network none localhost/urun-engines-base sh -c 'test -t 0 && echo tty'
-		if "${P[@]}" run -d --network none --name urun-engines-2 localhost/urun-engines-base \
-			sleep 300 >/dev/null 2>"$work/err"; then
-			check "rootless: podman exec" exec-ok "${P[@]}" exec urun-engines-2 sh -c 'echo exec-ok'
-			"${P[@]}" kill urun-engines-2 >/dev/null 2>&1
-			check "rootless: podman kill, then wait says SIGKILL" 137 "${P[@]}" wait urun-engines-2
-			check_rc "rootless: podman rm" 0 "${P[@]}" rm urun-engines-2
-		else
-			not_ok "rootless: podman run -d" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
-		fi
-		check "rootless: no container left" 0 count_containers "${P[@]}"
-	else
-		not_ok "rootless: base image from the fixtures' rootfs" "$(tail -n 2 "$work/err" | tr '\n' ' ')"
-	fi
+	RUN_ARGS=(--network none)	# rootless networking cannot work here
+	engine_checks rootless
 fi
 
 echo "1..$n"

@@ -28,6 +28,10 @@ UNIT_SRC := $(wildcard runtime/tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:runtime/tests/unit/%.c=$(BUILD)/tests/%)
 URUN := runtime/bin/urun
 PROBE := conformance/probe/probe
+# Attack programs for the security cases: each attacks/NAME.c becomes a static
+# /attacks/NAME in the fixture rootfs.
+ATTACK_SRC := $(wildcard conformance/probe/attacks/*.c)
+ATTACK_BIN := $(ATTACK_SRC:conformance/probe/attacks/%.c=conformance/probe/attacks/bin/%)
 
 
 .PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
@@ -61,8 +65,12 @@ $(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a
 $(PROBE): conformance/probe/probe.c
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -static -o $@ $<
 
-fixtures: $(PROBE)
-	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE)
+conformance/probe/attacks/bin/%: conformance/probe/attacks/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
+
+fixtures: $(PROBE) $(ATTACK_BIN)
+	scripts/mk-rootfs.sh fixtures/build/rootfs $(PROBE) conformance/probe/attacks/bin
 	scripts/build-go-tool.sh conformance/validate oci-validate
 	scripts/build-go-tool.sh conformance/helper conform-helper
 
@@ -119,7 +127,7 @@ install: $(URUN)
 	install -D -m 0644 docs/urun.1 $(DESTDIR)$(PREFIX)/share/man/man1/urun.1
 
 clean:
-	rm -rf $(BUILD) runtime/bin $(PROBE) fixtures/build conformance/out coverage/html coverage/*.info \
+	rm -rf $(BUILD) runtime/bin $(PROBE) conformance/probe/attacks/bin fixtures/build conformance/out coverage/html coverage/*.info \
 		conformance/validate/oci-validate conformance/helper/conform-helper
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

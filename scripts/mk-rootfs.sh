@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Build the minimal fixture root filesystem: static busybox with one symlink
-# per applet, a few /etc files and the conformance probe at /probe.
-# Usage: scripts/mk-rootfs.sh DEST PROBE
+# per applet, a few /etc files, the conformance probe at /probe and the
+# security cases' attack programs (every file of ATTACKS) under /attacks.
+# Usage: scripts/mk-rootfs.sh DEST PROBE [ATTACKS]
 # DEST is rebuilt from scratch in DEST.tmp and then swapped into place.
 # Everything is world-readable: unprivileged users run containers from it.
 set -eu
@@ -14,9 +15,10 @@ die() {
 	exit 1
 }
 
-[ $# -eq 2 ] || die "usage: mk-rootfs.sh DEST PROBE"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: mk-rootfs.sh DEST PROBE [ATTACKS]"
 dest=${1%/}
 probe=$2
+attacks=${3:-}
 case $dest in
 "" | / | .) die "refusing to use '$1' as DEST" ;;
 esac
@@ -50,6 +52,15 @@ done
 
 cp "$probe" "$tmp/probe"
 chmod 0755 "$tmp/probe"
+mkdir -p "$tmp/attacks"
+chmod 0755 "$tmp/attacks"
+if [ -n "$attacks" ] && [ -d "$attacks" ]; then
+	for a in "$attacks"/*; do
+		[ -f "$a" ] || continue
+		cp "$a" "$tmp/attacks/"
+		chmod 0755 "$tmp/attacks/${a##*/}"
+	done
+fi
 
 cat >"$tmp/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh

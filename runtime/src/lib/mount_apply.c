@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 
@@ -19,6 +21,7 @@
 #include "error.h"
 #include "log.h"
 #include "mount.h"
+#include "procfs.h"
 #include "util.h"
 
 static int
@@ -110,7 +113,7 @@ remount_bind(int fd, unsigned long flags, struct urun_err **err)
 		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
 		{ ST_RELATIME, MS_RELATIME }, { ST_RDONLY, MS_RDONLY },
 	};
-	char buf[32];
+	char buf[64];
 	struct statvfs sv;
 
 	if (fstatvfs(fd, &sv) < 0)
@@ -119,9 +122,29 @@ remount_bind(int fd, unsigned long flags, struct urun_err **err)
 	for (size_t i = 0; i < sizeof(locked) / sizeof(locked[0]); i++)
 		if ((sv.f_flag & locked[i].st) && !(locked[i].ms == MS_RDONLY))
 			flags |= locked[i].ms;
-	if (mount(NULL, fd_path(fd, buf), NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+	/* mount(2) takes a path: one through a /proc checked to be procfs. */
+	if (procfs_fd_path(fd, buf, sizeof(buf), err) < 0)
+		return urun_err_wrap(err, "remount");
+	if (mount(NULL, buf, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
 		return urun_err_set(err, errno, "remount");
 	return 0;
+}
+
+/* A destination that resolved into a procfs (a symlink into /proc, say) is
+ * refused unless the plan allows that place (CVE-2019-16884). */
+static int
+check_target(int fd, const struct mount_op *op, struct urun_err **err)
+{
+	struct statfs sf;
+	struct stat st;
+
+	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
+		return urun_err_set(err, errno, "mount '%s': stat the destination", op->target);
+	if (sf.f_type != PROC_SUPER_MAGIC || op->proc_dest == PROC_DEST_EMULATED ||
+	    (op->proc_dest == PROC_DEST_ROOT && st.st_ino == 1 /* the procfs root */))
+		return 0;
+	return urun_err_set(err, 0, "mount '%s': the destination resolves into procfs "
+			    "(through a symlink?), where no mount may go", op->target);
 }
 
 static int
@@ -173,7 +196,7 @@ mount_cgroup(int rootfd, const struct mount_op *op, const char *cg, struct urun_
 	char buf[32];
 
 	fd = resolve_in_root(rootfd, op->target, true, false, err);
-	if (fd < 0)
+	if (fd < 0 || check_target(fd, op, err) < 0)
 		return -1;
 	if (statvfs("/sys/fs/cgroup/cgroup.controllers", &sv) == 0) {
 		_cleanup_free_ char *src = xasprintf("/sys/fs/cgroup%s", cg ? cg : "");
@@ -393,6 +416,85 @@ remount_existing(int rootfd, const struct mount_op *op, struct urun_err **err)
 	return 0;
 }
 
+int
+mount_set_readonly(int fd, uint64_t attrs, struct urun_err **err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | attrs };
+
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "make read-only (mount_setattr)");
+	return 0;
+}
+
+int
+mount_bind_fd(int src, int dst, struct urun_err **err)
+{
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, src, "", OPEN_TREE_CLONE |
+						OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return urun_err_set(err, errno, "open_tree");
+	if (syscall(SYS_move_mount, tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount");
+	return 0;
+}
+
+/* A bind at /proc must bring a procfs (runc's checkProcMount). */
+static int
+check_proc_source(const struct mount_op *op, struct urun_err **err)
+{
+	struct statfs sf;
+
+	if (op->kind != MOUNT_BIND || op->proc_dest != PROC_DEST_ROOT)
+		return 0;
+	if (statfs(op->source, &sf) < 0)
+		return urun_err_set(err, errno, "mount '%s': statfs '%s'", op->target, op->source);
+	if (sf.f_type != PROC_SUPER_MAGIC)
+		return urun_err_set(err, 0, "mount '%s': bind source '%s' is not a procfs",
+				    op->target, op->source);
+	return 0;
+}
+
+/* proc and sysfs go on a directory, never through a symlink in its place
+ * (CVE-2023-27561: an image's /proc symlink would carry procfs elsewhere,
+ * where masks and readonly paths on /proc miss it). */
+static int
+open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+	_cleanup_free_ char *dir = xstrdup(op->target);
+	_cleanup_close_ int parent = -1;
+	char *leaf;
+	int fd;
+
+	for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = '\0';
+	leaf = strrchr(dir, '/');
+	*leaf++ = '\0';
+	if (*leaf == '\0')
+		return urun_err_set(err, 0, "mount '%s': %s over the root", op->target, op->fstype);
+	parent = resolve_in_root(rootfd, *dir ? dir : "/", true, false, err);
+	if (parent < 0)
+		return -1;
+	if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
+		return urun_err_set(err, errno, "mkdir '%s' in the rootfs", op->target);
+	fd = (int)syscall(SYS_openat2, parent, leaf, &how, sizeof(how));
+	if (fd < 0)
+		return urun_err_set(err, errno, "mount '%s': %s must be mounted on a directory%s",
+				    op->target, op->fstype, errno == ELOOP || errno == ENOTDIR ?
+				    ", not on a symlink or a file" : "");
+	return fd;
+}
+
+static bool
+is_proc_or_sysfs(const struct mount_op *op)
+{
+	return op->kind == MOUNT_FS && op->fstype &&
+	       (strcmp(op->fstype, "proc") == 0 || strcmp(op->fstype, "sysfs") == 0);
+}
+
 /* An idmapped bind: clone the source tree, attach the mapping, move it in. */
 static int
 bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
@@ -427,9 +529,12 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		       urun_err_wrap(err, "mount '%s'", op->target) : 0;
 	if (op->flags & MS_REMOUNT)
 		return remount_existing(rootfd, op, err);
-	fd = resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
+	fd = is_proc_or_sysfs(op) ? open_fs_leaf(rootfd, op, err) :
+	     resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
+	if (check_target(fd, op, err) < 0 || check_proc_source(op, err) < 0)
+		return -1;
 	if (op->kind == MOUNT_BIND) {
 		if (op->idmap && bind_idmapped(op, fd, err) < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);

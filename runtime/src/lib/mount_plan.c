@@ -117,6 +117,68 @@ apply_option(struct mount_op *op, const char *o)
 	}
 }
 
+/* Files lxcfs emulates, which may be bound over procfs's own (runc's list). */
+static const char *const proc_emulated[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+	"/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/sys/kernel/ns_last_pid",
+	"/proc/sys/crypto/fips_enabled",
+};
+
+/* DEST with repeated slashes, "." components and a trailing slash dropped. */
+static char *
+clean_path(const char *dest)
+{
+	char *out = xmalloc(strlen(dest) + 2);
+	size_t len = 0;
+
+	for (const char *p = dest; *(p += strspn(p, "/")) != '\0';) {
+		size_t n = strcspn(p, "/");
+
+		if (n != 1 || p[0] != '.') {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
+enum proc_dest
+mount_proc_dest(const char *dest)
+{
+	_cleanup_free_ char *c = clean_path(dest);
+
+	if (strcmp(c, "/proc") == 0)
+		return PROC_DEST_ROOT;
+	if (strncmp(c, "/proc/", 6) != 0)
+		return PROC_DEST_OUTSIDE;
+	for (size_t i = 0; i < sizeof(proc_emulated) / sizeof(proc_emulated[0]); i++)
+		if (strcmp(c, proc_emulated[i]) == 0)
+			return PROC_DEST_EMULATED;
+	return PROC_DEST_REFUSED;
+}
+
+/* CVE-2019-16884: nothing but proc covers /proc, nothing covers its insides
+ * but the files lxcfs emulates (a bind's source is checked when mounting). */
+static int
+check_proc_dest(struct mount_op *op, const char *dest, struct urun_err **err)
+{
+	op->proc_dest = mount_proc_dest(op->target);
+	if (op->proc_dest == PROC_DEST_REFUSED)
+		return urun_err_set(err, 0, "destination '%s': inside /proc, where only the files "
+				    "lxcfs emulates (/proc/meminfo, ...) may be mounted over", dest);
+	if (op->proc_dest == PROC_DEST_ROOT && !(op->flags & MS_REMOUNT) &&
+	    (op->kind == MOUNT_CGROUP ||
+	     (op->kind == MOUNT_FS && strcmp(op->fstype, "proc") != 0)))
+		return urun_err_set(err, 0, "destination '%s': only a proc filesystem or a bind of "
+				    "one may be mounted at /proc, not type '%s'", dest, op->fstype);
+	return 0;
+}
+
 int
 mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **err)
 {
@@ -160,6 +222,10 @@ mount_plan(const struct urun_mount *m, struct mount_op *op, struct urun_err **er
 		mount_op_release(op);
 		return urun_err_set(err, 0, "destination '%s': bind source '%s' must be "
 				    "absolute", m->destination, m->source ? m->source : "");
+	}
+	if (check_proc_dest(op, m->destination, err) < 0) {
+		mount_op_release(op);
+		return -1;
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "proc_sched.h"
 #include "fakeroot.h"
 #include "process.h"
+#include "procfs.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "util.h"
@@ -39,7 +40,8 @@ process_limits(const struct urun_process *p, struct urun_err **err)
 		char v[16];
 
 		snprintf(v, sizeof(v), "%d", p->oom_score_adj);
-		if (write_file_str("/proc/self/oom_score_adj", v, err) < 0)
+		/* After pivot_root /proc is the container's: checked to be procfs. */
+		if (procfs_write("/proc/self/oom_score_adj", v, err) < 0)
 			return urun_err_wrap(err, "process.oomScoreAdj");
 	}
 	if (sched_apply_scheduler(p->scheduler, err) < 0)

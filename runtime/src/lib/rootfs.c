@@ -8,11 +8,14 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/mount.h>
 
 #include "cleanup.h"
 #include "error.h"
 #include "mount.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "spec.h"
 #include "util.h"
@@ -121,23 +124,69 @@ do_chroot(struct urun_err **err)
 	return 0;
 }
 
+/* The mask for files: the container's /dev/null, opened without following a
+ * symlink and checked to be the null device (CVE-2025-31133: an image whose
+ * /dev/null is a symlink to a /proc/sys file, or a plain file, would turn
+ * every masked file into a writable view of that file). Like runc, refuse
+ * rather than fall back: a config that masks files needs a real /dev/null. */
 static int
-mask_path(const char *path, struct urun_err **err)
+open_null(struct urun_err **err)
 {
+	_cleanup_close_ int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
 
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? 0 : urun_err_set(err, errno, "maskedPaths '%s'", path);
+	if (fd < 0)
+		return urun_err_set(err, errno, "linux.maskedPaths: open the container's "
+				    "'/dev/null'");
+	if (fstat(fd, &st) < 0)
+		return urun_err_set(err, errno, "linux.maskedPaths: stat '/dev/null'");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return urun_err_set(err, 0, "linux.maskedPaths: the container's '/dev/null' is "
+				    "not the null device (char 1:3) but a %s: refusing to mask "
+				    "files with it", S_ISLNK(st.st_mode) ? "symlink" :
+				    S_ISREG(st.st_mode) ? "regular file" : "different file");
+	return take_fd(&fd);
+}
+
+/* Files get the null device bound by fd, directories an empty read-only
+ * tmpfs; *NULLFD is opened on the first file. */
+static int
+mask_path(const char *path, int *nullfd, struct urun_err **err)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : urun_err_set(err, errno, "linux.maskedPaths '%s'",
+							  path);
+	if (fstat(fd, &st) < 0)
+		return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
 	if (S_ISDIR(st.st_mode)) {
 		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			  "size=0,mode=0755") < 0)
 			return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
-	} else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
-		return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
+		return 0;
 	}
+	if (*nullfd < 0 && (*nullfd = open_null(err)) < 0)
+		return -1;
+	if (mount_bind_fd(*nullfd, fd, err) < 0)
+		return urun_err_wrap(err, "linux.maskedPaths '%s'", path);
 	return 0;
 }
 
+static int
+mask_paths(char **paths, struct urun_err **err)
+{
+	_cleanup_close_ int nullfd = -1;
+
+	for (char **p = paths; p && *p; p++)
+		if (mask_path(*p, &nullfd, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Bound onto itself, then made read-only by fd (mount_setattr): no path under
+ * /proc is needed, so an image's own /proc cannot redirect it. */
 static int
 readonly_path(const char *path, struct urun_err **err)
 {
@@ -147,7 +196,10 @@ readonly_path(const char *path, struct urun_err **err)
 		return errno == ENOENT ? 0 : urun_err_set(err, errno, "linux.readonlyPaths '%s'",
 							  path);
 	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0 || remount_bind(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+	if (fd < 0)
+		return urun_err_set(err, errno, "linux.readonlyPaths '%s'", path);
+	if (mount_set_readonly(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			       err) < 0)
 		return urun_err_wrap(err, "linux.readonlyPaths '%s'", path);
 	return 0;
 }
@@ -198,7 +250,7 @@ write_sysctls(const struct urun_spec *spec, struct urun_err **err)
 		for (char *p = path + 10; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_file_str(path, json_string_value(v), err) < 0)
+		if (procfs_write(path, json_string_value(v), err) < 0)
 			return urun_err_wrap(err, "linux.sysctl.%s", k);
 	}
 	return 0;
@@ -210,19 +262,23 @@ rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
 {
 	if ((o->no_pivot ? do_chroot(err) : do_pivot(err)) < 0)
 		return -1;
-	/* Sysctls first: readonlyPaths usually include /proc/sys. */
+	/* Sysctls first: readonlyPaths usually include /proc/sys. Each is
+	 * written through a /proc checked to be procfs (procfs.h). */
 	if (write_sysctls(spec, err) < 0)
 		return -1;
-	for (char **p = spec->masked_paths; p && *p; p++)
-		if (mask_path(*p, err) < 0)
-			return -1;
+	/* Masks first, then readonly paths: a mask adds nothing writable but the
+	 * null device, so no order can make a readonly path writable. */
+	if (mask_paths(spec->masked_paths, err) < 0)
+		return -1;
 	for (char **p = spec->readonly_paths; p && *p; p++)
 		if (readonly_path(*p, err) < 0)
 			return -1;
 	if (spec->root_readonly) {
-		_cleanup_close_ int fd = open("/", O_PATH | O_CLOEXEC);
+		_cleanup_close_ int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-		if (fd < 0 || remount_bind(fd, MS_RDONLY, err) < 0)
+		if (fd < 0)
+			return urun_err_set(err, errno, "root.readonly: open '/'");
+		if (mount_set_readonly(fd, 0, err) < 0)
 			return urun_err_wrap(err, "root.readonly");
 	}
 	if (spec->rootfs_propagation &&

@@ -115,6 +115,7 @@ procfs_open(const char *path, int flags, struct urun_err **err)
 	_cleanup_free_ char *rel = NULL;
 	char self[32];
 	struct statfs sf;
+	struct stat st;
 
 	root = open_root(path, err);
 	if (root < 0 || read_self(root, path, self, err) < 0)
@@ -127,8 +128,11 @@ procfs_open(const char *path, int flags, struct urun_err **err)
 		return urun_err_set(err, errno, "open '%s' in the container's procfs%s", path,
 				    errno == ELOOP || errno == EXDEV ?
 				    " (a symlink or another mount on the way)" : "");
-	if (fstatfs(fd, &sf) < 0)
-		return urun_err_set(err, errno, "statfs '%s'", path);
+	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
+		return urun_err_set(err, errno, "stat '%s'", path);
+	/* O_PATH with O_NOFOLLOW opens a final symlink itself: not ours to use. */
+	if (S_ISLNK(st.st_mode))
+		return urun_err_set(err, ELOOP, "open '%s' in the container's procfs", path);
 	if (sf.f_type != PROC_SUPER_MAGIC)
 		return urun_err_set(err, 0, "'%s' is not on procfs (filesystem type 0x%lx)", path,
 				    (unsigned long)sf.f_type);

@@ -199,6 +199,21 @@ parse_idmaps(json_t *lnx, const char *key, struct urun_idmap **out, size_t *n,
 	return parse_idmaps_at(lnx, "linux", key, out, n, err);
 }
 
+/* fileMode: podman sends the file type bits too (0o20666 for a character
+ * device). As runc: keep the permission bits; refuse a type that contradicts
+ * TYPE (bits that are neither are out of range already). */
+static int
+device_file_mode(char type, mode_t v, mode_t *mode, struct urun_err **err)
+{
+	mode_t want = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+
+	if ((v & S_IFMT) != 0 && (v & S_IFMT) != want)
+		return urun_err_set(err, 0, "fileMode: file type bits 0%o contradict type '%c'",
+				    (unsigned)(v & S_IFMT), type);
+	*mode = v & 07777;
+	return 0;
+}
+
 static int
 parse_device(json_t *d, struct urun_device *dev, struct urun_err **err)
 {
@@ -219,9 +234,10 @@ parse_device(json_t *d, struct urun_device *dev, struct urun_err **err)
 	     json_get_int(d, "minor", "minor", JSON_REQUIRED, 0, 0xfffff, &dev->minor, err) < 0))
 		return -1;
 	v = 0666;
-	if (json_get_int(d, "fileMode", "fileMode", JSON_OPTIONAL, 0, 07777, &v, err) < 0)
+	if (json_get_int(d, "fileMode", "fileMode", JSON_OPTIONAL, 0, S_IFMT | 07777, &v, err) < 0)
 		return -1;
-	dev->mode = (mode_t)v;
+	if (device_file_mode(dev->type, (mode_t)v, &dev->mode, err) < 0)
+		return -1;
 	v = 0;
 	if (json_get_int(d, "uid", "uid", JSON_OPTIONAL, 0, UINT32_MAX - 1, &v, err) < 0)
 		return -1;

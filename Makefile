@@ -76,6 +76,7 @@ fixtures: $(PROBE) $(ATTACK_BIN)
 
 unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)
+	python3 -B conformance/report/test_report.py
 
 valgrind: $(UNIT_BIN) $(URUN)
 	VALGRIND=1 scripts/run-unit.sh $(UNIT_BIN)

@@ -76,6 +76,7 @@ fixtures: $(PROBE) $(ATTACK_BIN)
 
 unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)
+	python3 -B conformance/report/test_report.py
 
 valgrind: $(UNIT_BIN) $(URUN)
 	VALGRIND=1 scripts/run-unit.sh $(UNIT_BIN)
@@ -113,6 +114,8 @@ integration: all fixtures
 
 check: deps all unit valgrind docs-check features-check conformance integration
 
+include runtime/tests/fuzz/fuzz.mk
+
 coverage:
 	scripts/coverage.sh
 
@@ -127,7 +130,7 @@ install: $(URUN)
 	install -D -m 0644 docs/urun.1 $(DESTDIR)$(PREFIX)/share/man/man1/urun.1
 
 clean:
-	rm -rf $(BUILD) runtime/bin $(PROBE) conformance/probe/attacks/bin fixtures/build conformance/out coverage/html coverage/*.info \
+	rm -rf $(BUILD) runtime/build-fuzz runtime/bin $(PROBE) conformance/probe/attacks/bin fixtures/build conformance/out coverage/html coverage/*.info \
 		conformance/validate/oci-validate conformance/helper/conform-helper
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

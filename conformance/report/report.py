@@ -5,8 +5,8 @@
 Merge conform's results.json files (one per conform run: runtimes, root or
 unprivileged) and write into DIR: results.json (merged), junit.xml,
 report.md and report.html (self-contained, no network). The report has, per
-runtime, the arrangements it ran under and its declarations; a matrix of spec
-fields x runtimes; the spec coverage of the cases (config fields walked from
+runtime, the arrangements it ran under and its declarations; the security
+classes x runtimes (tests titled "[CLASS] ..."); a matrix of spec fields x runtimes; the spec coverage of the cases (config fields walked from
 the schemas, runtime.md requirements); every case's verdict with its reason;
 and urun's lcov coverage when coverage/summary.json exists."""
 
@@ -14,6 +14,7 @@ import argparse
 import html
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -147,6 +148,69 @@ def aggregate(vs):
     return vs[0]
 
 
+# Security cases: a test whose title starts with "[CLASS] " (a CVE id or a
+# class name; several: "[CVE-A, CVE-B] ...") stands for that attack class.
+TAG_RE = re.compile(r"^\s*\[([^\]]+)\]")
+
+
+def security_tags(title):
+    m = TAG_RE.match(title)
+    return [t.strip() for t in m.group(1).split(",") if t.strip()] if m else []
+
+
+def natural_key(s):
+    """CVE-2019-5736 before CVE-2019-16884."""
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", s)]
+
+
+def short_case(r):
+    """t9501-security-exec.2 -> t9501.2"""
+    return "%s.%s" % (r["script"].split("-", 1)[0], r["num"])
+
+
+def security_cell(rs):
+    """The verdict of one class for one runtime over its tests RS:
+    (kind, text) with kind hole, defended, skipped or none. A failed test
+    (also a known breakage) is a hole; a pass, or a config the runtime
+    rejects as it declares, defends; skips never count as defended."""
+    if not rs:
+        return "none", ""
+    holes = [r for r in rs if r["verdict"] == "fail" or r.get("known")]
+    defended = [r for r in rs if not r.get("known") and
+                r["verdict"] in ("pass", "rejected-as-declared")]
+    skipped = [r for r in rs if r["verdict"] == "skipped" and not r.get("known")]
+    ignored = [r for r in rs if r["verdict"] == "ignored-as-declared"]
+    ran = len(holes) + len(defended)
+    extra = []
+    if skipped:
+        extra.append("%d skipped" % len(skipped))
+    if ignored:
+        extra.append("%d ignored as declared" % len(ignored))
+    tail = (", " + ", ".join(extra)) if extra else ""
+    if holes:
+        return "hole", "HOLE %d/%d (%s)%s" % (len(holes), ran, ", ".join(
+            short_case(r) + (" known" if r.get("known") else "") for r in holes), tail)
+    if defended:
+        return "defended", "defended %d/%d%s" % (len(defended), ran, tail)
+    reasons = []
+    for r in skipped + ignored:
+        why = r.get("reason") or r["verdict"]
+        if r["verdict"] == "ignored-as-declared":
+            why = "ignored as declared: " + why
+        if why not in reasons:
+            reasons.append(why)
+    return "skipped", "skipped: " + "; ".join(reasons)
+
+
+SECURITY_LEGEND = (
+    "Each row is an attack class (the tag that starts a test title), each cell the "
+    "class's tests for that runtime: **defended n/m**: all m tests that ran held "
+    "(a config the runtime refuses as it declares counts as held); **HOLE h/m "
+    "(cases)**: h of them failed, the attack worked or a defence is missing "
+    "(\"known\": a known breakage, still a hole); **skipped: reason**: no test could run "
+    "for this runtime (never counted as defended); empty: no such test in this run.")
+
+
 def covered_by(field, case_fields):
     """A schema field is covered by a case field equal to it, a value of it
     (field=value) or a descendant of it."""
@@ -182,6 +246,10 @@ class Report:
         for r in results:
             case_reqs.update(r.get("requirements", []))
         self.case_reqs = case_reqs
+        self.security = defaultdict(list)  # class tag -> results
+        for r in results:
+            for tag in security_tags(r["title"]):
+                self.security[tag].append(r)
 
     def counts(self, label):
         c = defaultdict(int)
@@ -205,6 +273,58 @@ class Report:
             rs = [r for r in self.results if r["runtime"] == label and rid in r.get("requirements", [])]
             out[label] = (aggregate([verdict_key(r) for r in rs]), rs)
         return out
+
+
+    def security_rows(self):
+        """[(tag, [case ids], {label: (kind, text, [results])})], sorted by tag."""
+        rows = []
+        for tag in sorted(self.security, key=natural_key):
+            rs = self.security[tag]
+            cases = []
+            for r in sorted(rs, key=lambda r: (r["script"], r["num"])):
+                if short_case(r) not in cases:
+                    cases.append(short_case(r))
+            cells = {}
+            for label in self.labels:
+                mine = [r for r in rs if r["runtime"] == label]
+                cells[label] = security_cell(mine) + (mine,)
+            rows.append((tag, cases, cells))
+        return rows
+
+    def security_md(self, a):
+        a("## Security (attack classes x runtimes)\n")
+        rows = self.security_rows()
+        if not rows:
+            a("No security case (a test titled \"[CLASS] ...\") in this run.\n")
+            return
+        a(SECURITY_LEGEND + "\n")
+        a("| class | cases | " + " | ".join(self.labels) + " |")
+        a("|---|---|" + "---|" * len(self.labels))
+        for tag, cases, cells in rows:
+            a("| %s | %s | %s |" % (md(tag), ", ".join(cases), " | ".join(
+                md(text) for _, text, _ in (cells[lb] for lb in self.labels))))
+        a("")
+
+    def security_html(self, a):
+        e = html.escape
+        a("<h2>Security (attack classes x runtimes)</h2>")
+        rows = self.security_rows()
+        if not rows:
+            a("<p>No security case (a test titled \"[CLASS] ...\") in this run.</p>")
+            return
+        legend = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", e(SECURITY_LEGEND, quote=False))
+        a("<p>%s</p>" % legend)
+        a("<table class=matrix><tr><th>class<th>cases" + "".join("<th>%s" % e(lb) for lb in self.labels) + "</tr>")
+        for tag, cases, cells in rows:
+            a("<tr><td><code>%s</code><td>%s" % (e(tag), e(", ".join(cases))))
+            for label in self.labels:
+                kind, text, rs = cells[label]
+                tip = "\n".join("%s %s: %s%s %s" % (short_case(r), r["title"], r["verdict"],
+                                                     " (known)" if r.get("known") else "",
+                                                     r.get("reason", "")) for r in rs)
+                a("<td class='sec %s' title='%s'>%s</td>" % (kind, e(tip, quote=True), e(text)))
+            a("</tr>")
+        a("</table>")
 
     # ------------------------------------------------------------ markdown
 
@@ -230,6 +350,7 @@ class Report:
                 label, m.get("mode", ""), md(m.get("version", "")), c["pass"], c["fail"],
                 c["rejected-as-declared"], c["ignored-as-declared"], c["skipped"], c["known"]))
         a("")
+        self.security_md(a)
         a("## Arrangements and declarations\n")
         for label in self.labels:
             m = self.meta.get(label, {})
@@ -344,6 +465,7 @@ class Report:
                 "bad" if c["fail"] else "", c["fail"], c["rejected-as-declared"],
                 c["ignored-as-declared"], c["skipped"], c["known"]))
         a("</table>")
+        self.security_html(a)
         a("<h2>Arrangements and declarations</h2>")
         for label in self.labels:
             m = self.meta.get(label, {})
@@ -471,6 +593,8 @@ code{font-size:12px}
 .v.skipped{background:#eee;color:#666}.v.known{background:#f3dcf2}.none{color:#aaa}
 span.v{padding:1px 6px;margin-right:4px;border-radius:3px}
 details summary{cursor:pointer;color:#336}
+.sec.defended{background:#d9f2d9}.sec.hole{background:#f8d0d0;font-weight:bold}
+.sec.skipped{background:#eee;color:#666}
 """
 
 

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 struct urun_err;
+struct urun_spec;
 
 struct create_opts {
 	const char *root;		/* state root */
@@ -21,6 +22,11 @@ struct create_opts {
 	int rootless;			/* -1 auto, 0 no, 1 yes */
 };
 
+/* Everything create checks in SPEC before it touches the system (support
+ * table, seccomp, hooks, cgroups, mounts...), completing its namespaces as
+ * create does. 0 valid, 1 valid but process.terminal needs a console socket,
+ * -1 invalid. Only reads host facts (cgroup layout, network device names). */
+int urun_container_validate(struct urun_spec *spec, bool rootless, struct urun_err **err);
 /* Create the container; *pid is its init (our child, so `run` can wait). */
 int urun_container_create(const struct create_opts *o, pid_t *pid, struct urun_err **err);
 /* Release the init parked on the exec fifo, then run poststart hooks. */

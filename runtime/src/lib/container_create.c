@@ -122,6 +122,13 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 	return 0;
 }
 
+int
+urun_container_validate(struct urun_spec *s, bool rootless, struct urun_err **err)
+{
+	complete_namespaces(s, rootless);
+	return validate(s, rootless, err);
+}
+
 /* Namespaces joined by the parent: they apply to the child at clone (pid:
  * to children only). User and mount are joined by the child. */
 static int
@@ -405,8 +412,7 @@ urun_container_create(const struct create_opts *o, pid_t *pid, struct urun_err *
 		return -1;
 	c.spec = spec;
 	c.rootless = urun_rootless(o->rootless);
-	complete_namespaces(spec, c.rootless);
-	r = validate(spec, c.rootless, err);
+	r = urun_container_validate(spec, c.rootless, err);
 	if (r < 0)
 		return -1;
 	if (r == 1 && o->console_socket == NULL)

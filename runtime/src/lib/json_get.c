@@ -119,13 +119,20 @@ json_get_int(json_t *obj, const char *key, const char *path, enum json_need need
 	if (v == NULL)
 		return ret;
 	/* Documents with integers above INT64_MAX are read with all numbers as
-	 * reals (see json_load_config): accept exact ones. */
-	if (json_is_real(v) && json_real_value(v) == (double)(json_int_t)json_real_value(v))
-		n = (json_int_t)json_real_value(v);
-	else if (json_is_integer(v))
+	 * reals (see json_load_config): accept exact ones. A double outside the
+	 * int64 range is out of range before the cast, which would be undefined. */
+	if (json_is_real(v) && floor(json_real_value(v)) == json_real_value(v)) {
+		double d = json_real_value(v);
+
+		if (!(d >= -0x1p63 && d < 0x1p63))
+			return urun_err_set(err, 0, "%s: %g out of range [%lld, %lld]", path, d,
+					    (long long)min, (long long)max);
+		n = (json_int_t)d;
+	} else if (json_is_integer(v)) {
 		n = json_integer_value(v);
-	else
+	} else {
 		return wrong_type(path, "an integer", v, err);
+	}
 	if (n < min || n > max)
 		return urun_err_set(err, 0, "%s: %lld out of range [%lld, %lld]", path,
 				    (long long)n, (long long)min, (long long)max);

@@ -39,6 +39,8 @@ CMD(pause);
 CMD(resume);
 CMD(spec);
 CMD(features);
+CMD(checkpoint);
+CMD(restore);
 
 struct create_opts;
 /* Options create and run share; RUN adds -d/--detach and --keep. */

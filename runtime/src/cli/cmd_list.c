@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* urun list and urun ps. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "cli.h"
 #include "container.h"
 #include "error.h"
+#include "log.h"
 #include "state.h"
 #include "util.h"
 
@@ -36,6 +39,15 @@ format_opt(int argc, char **argv, bool allow_quiet, bool *json, bool *quiet,
 	return 0;
 }
 
+/* ID has a state.json that does not load (not merely a create in progress). */
+static bool
+damaged(int rootfd, const char *id)
+{
+	_cleanup_free_ char *path = xasprintf("%s/state.json", id);
+
+	return faccessat(rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 static json_t *
 collect(const char *root)
 {
@@ -44,13 +56,17 @@ collect(const char *root)
 	struct dirent *de;
 
 	while (d && (de = readdir(d)) != NULL) {
+		struct urun_err *err = NULL;
 		struct urun_state *st;
 
-		if (de->d_name[0] == '.' || urun_id_check(de->d_name, NULL) < 0)
-			continue;
-		st = urun_state_load(root, de->d_name, false, NULL);
+		if (urun_id_check(de->d_name, NULL) < 0)
+			continue;	/* urun's own ".new-ID-PID" and strangers */
+		st = urun_state_load(root, de->d_name, false, &err);
+		if (st == NULL && damaged(dirfd(d), de->d_name))
+			log_warn("%s", err->msg);	/* as runc: the others are listed */
+		urun_err_free(&err);
 		if (st == NULL)
-			continue;
+			continue;	/* being created */
 		json_array_append_new(all, urun_state_to_json(st, urun_state_status(st)));
 		urun_state_free(st);
 	}

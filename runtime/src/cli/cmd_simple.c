@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The commands that take only an id: start, state, pause, resume, and delete
- * and kill with their one flag each. */
+ * and kill with their one flag each; checkpoint and restore, which urun does
+ * not have. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
@@ -108,4 +110,23 @@ CMD(kill)
 	if (cli_id_arg(argc, argv, usage, (const char **)&argv[0], err) < 0)
 		return -1;
 	return urun_container_kill(cli->root, argv[0], sig, all, err);
+}
+
+/* runc's checkpoint and restore need CRIU; urun has none. Engines call them
+ * only on request: the answer names the command (features:
+ * org.urun.unsupportedCommands). */
+CMD(checkpoint)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	return urun_err_set(err, 0, "checkpoint: not supported by urun (no CRIU support)");
+}
+
+CMD(restore)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	return urun_err_set(err, 0, "restore: not supported by urun (no CRIU support)");
 }

@@ -31,6 +31,8 @@ static const struct cmd cmds[] = {
 	{ "resume", cmd_resume, CMD_NEEDS_ID, "resume ID" },
 	{ "spec", cmd_spec, 0, "spec [--rootless] [-b DIR]" },
 	{ "features", cmd_features, 0, "features" },
+	{ "checkpoint", cmd_checkpoint, 0, "checkpoint ID (not supported: no CRIU)" },
+	{ "restore", cmd_restore, 0, "restore ID (not supported: no CRIU)" },
 };
 
 static void

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_int.h"
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
@@ -233,14 +234,43 @@ device_rules(const struct urun_spec *s)
 	return json_pack("{s:o}", "devices", rules);
 }
 
+/* The cgroup urun_cgroup_enter will make (the same resolution), so that it is
+ * in the state before it exists: a create killed inside enter leaves a record
+ * that delete follows. NULL when it cannot be known (enter then fails too). */
+static char *
+intended_cgroup(const char *id, json_t *linux_obj)
+{
+	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", NULL);
+	json_t *given = json_object_get(linux_obj, "cgroupsPath");
+	char **paths = NULL, *enc;
+
+	if (l == NULL || cg_resolve(l, json_string_value(given), id, &paths, NULL) < 0)
+		return NULL;
+	enc = cg_paths_encode(l, paths);
+	cg_paths_free(paths, l->n);
+	return enc;
+}
+
 /* Create the cgroup and apply every resource but the device rules. */
 static int
 enter_cgroup(struct creation *c, struct urun_err **err)
 {
 	_cleanup_json_ json_t *lnx = json_deep_copy(c->spec->linux_obj);
+	struct urun_state *st = c->st;
+	char *made = NULL;
 
+	st->cgroup_path = intended_cgroup(c->o->id, c->spec->linux_obj);
+	if (st->cgroup_path && urun_state_save(st, err) < 0)
+		return -1;
 	json_object_del(json_object_get(lnx, "resources"), "devices");
-	return urun_cgroup_enter(c->o->id, lnx, c->pid, &c->st->cgroup_path, err);
+	free(st->cgroup_path);
+	st->cgroup_path = NULL;
+	/* On failure enter has removed what it made: nothing for undo to do
+	 * (the path may name a cgroup that existed before). */
+	if (urun_cgroup_enter(c->o->id, lnx, c->pid, &made, err) < 0)
+		return -1;
+	st->cgroup_path = made;
+	return 0;
 }
 
 static int
@@ -253,7 +283,61 @@ apply_device_rules(struct creation *c, struct urun_err **err)
 	return urun_cgroup_apply(c->st->cgroup_path, res, err);
 }
 
-/* The parent's half of the handshake, once the child exists. */
+/* Whether host UID is in the ranges of a /proc/PID/uid_map text. */
+static bool
+uid_mapped(const char *map, uid_t uid)
+{
+	unsigned long in, out, n;
+	int used;
+
+	while (sscanf(map, "%lu %lu %lu%n", &in, &out, &n, &used) == 3) {
+		if (uid >= out && uid - out < n)
+			return true;
+		map += used;
+	}
+	return false;
+}
+
+/* The init's exec fifo is 0600. The init opens it from inside its user
+ * namespace as the host uid its root maps to (read here: its identity is
+ * final once it asks for the hooks); when that is not us, the fifo becomes
+ * that uid's. Unprivileged we cannot chown: then the init reaches it by its
+ * capabilities over our uid, mapped in its namespace, or (our uid not mapped)
+ * the fifo is opened to others, whom the 0700 state root keeps out. */
+static int
+fifo_for_init(struct creation *c, struct urun_err **err)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/status", (int)c->pid), *text = NULL;
+	_cleanup_free_ char *map = NULL, *mapf = xasprintf("/proc/%d/uid_map", (int)c->pid);
+	const char *u, *g;
+	unsigned fsuid, fsgid;
+
+	if (read_file(path, &text, NULL, err) < 0)
+		return urun_err_wrap(err, "exec fifo");
+	u = strstr(text, "\nUid:");
+	g = strstr(text, "\nGid:");
+	if (u == NULL || g == NULL || sscanf(u, "\nUid: %*u %*u %*u %u", &fsuid) != 1 ||
+	    sscanf(g, "\nGid: %*u %*u %*u %u", &fsgid) != 1)
+		return urun_err_set(err, 0, "exec fifo: cannot read the identity of pid %d",
+				    (int)c->pid);
+	if (fsuid == geteuid())
+		return 0;
+	if (fchownat(c->st->dir_fd, "exec.fifo", fsuid, fsgid, AT_SYMLINK_NOFOLLOW) == 0)
+		return 0;
+	if (errno != EPERM)
+		return urun_err_set(err, errno, "exec fifo: chown to %u:%u", fsuid, fsgid);
+	if (read_file(mapf, &map, NULL, NULL) == 0 && uid_mapped(map, geteuid()))
+		return 0;
+	log_debug("exec fifo: our uid is not mapped in the container: opened to others");
+	if (fchmodat(c->st->dir_fd, "exec.fifo", 0622, 0) < 0)
+		return urun_err_set(err, errno, "exec fifo: chmod");
+	return 0;
+}
+
+/* The parent's half of the handshake, once the child exists. Everything
+ * that delete must find is in the state before it exists (see
+ * urun_state_save): the init's pid right after clone, the cgroup path before
+ * the cgroup is made. */
 static int
 drive_child(struct creation *c, struct urun_err **err)
 {
@@ -273,7 +357,7 @@ drive_child(struct creation *c, struct urun_err **err)
 	if (urun_state_save(c->st, err) < 0 ||
 	    sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)
 		return -1;
-	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0)
+	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0 || fifo_for_init(c, err) < 0)
 		return -1;
 	if (run_runtime_hooks(c, err) < 0) {
 		c->hook_failed = true;
@@ -312,13 +396,13 @@ undo(struct creation *c)
 	urun_state_remove(c->st, NULL);
 }
 
-/* State fields, the config copy later commands use, and the exec fifo. */
+/* State fields, the config copy later commands use, and the exec fifo; all
+ * 0600: config.json holds the process environment. */
 static int
 prepare_state(struct creation *c, struct urun_err **err)
 {
 	struct urun_state *st = c->st;
-	_cleanup_free_ char *copy = xasprintf("%s/config.json", st->dir);
-	_cleanup_free_ char *fifo = xasprintf("%s/exec.fifo", st->dir);
+	_cleanup_free_ char *text = json_dumps(c->spec->json, JSON_COMPACT);
 
 	st->bundle = xstrdup(c->o->bundle);
 	st->rootfs = xstrdup(c->spec->root_path);
@@ -326,11 +410,14 @@ prepare_state(struct creation *c, struct urun_err **err)
 	st->oci_version = xstrdup(c->spec->oci_version);
 	st->annotations = json_incref(c->spec->annotations);
 	st->rootless = c->rootless;
-	if (json_dump_file(c->spec->json, copy, JSON_COMPACT) < 0)
-		return urun_err_set(err, errno, "write '%s'", copy);
-	/* Writable by the container's root, whatever host uid it maps to. */
-	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
-		return urun_err_set(err, errno, "mkfifo '%s'", fifo);
+	if (text == NULL)
+		return urun_err_set(err, ENOMEM, "config.json copy");
+	if (write_file_atomic_at(st->dir_fd, "config.json", text, strlen(text), 0600, err) < 0)
+		return urun_err_wrap(err, "state of '%s'", st->id);
+	/* fchmodat: the umask must not take the owner's write bit. */
+	if (mkfifoat(st->dir_fd, "exec.fifo", 0600) < 0 ||
+	    fchmodat(st->dir_fd, "exec.fifo", 0600, 0) < 0)
+		return urun_err_set(err, errno, "mkfifo '%s/exec.fifo'", st->dir);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,14 +62,103 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Read the init's byte from the exec fifo, watching that it stays alive. */
+/* What /proc shows of the init: enough to tell that it has exec'd. */
+struct init_view {
+	bool ours;		/* still there (maybe a zombie), same start time */
+	bool alive;		/* and not a zombie */
+	char comm[32];		/* changes at execve */
+	bool has_exe;		/* /proc/PID/exe readable (not before execve when
+				 * unprivileged and the init is not dumpable) */
+	dev_t dev;
+	ino_t ino;
+};
+
+static void
+view_init(const struct urun_state *st, struct init_view *v)
+{
+	char path[64];
+	uint64_t start;
+	struct stat sb;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	memset(v, 0, sizeof(*v));
+	if (proc_stat(st->pid, &start, &v->alive) < 0 || start != st->start_time)
+		return;
+	v->ours = true;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)st->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, v->comm, sizeof(v->comm) - 1);
+	v->comm[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)st->pid);
+	if (stat(path, &sb) == 0) {
+		v->has_exe = true;
+		v->dev = sb.st_dev;
+		v->ino = sb.st_ino;
+	}
+}
+
+static bool
+has_execd(const struct init_view *before, const struct init_view *now)
+{
+	if (strcmp(before->comm, now->comm) != 0)
+		return true;
+	return now->has_exe && (!before->has_exe || now->dev != before->dev ||
+				now->ino != before->ino);
+}
+
+/* The byte is read: the init must now exec the process or die, and start
+ * must not report success for an init that died (someone else wrote the byte
+ * and the init hit a closed fifo, or it failed after writing it). Holding the
+ * fifo open, watch it: exec'd (its comm or executable changed) is success, a
+ * zombie that never exec'd is failure. An init already reaped (by a
+ * subreaper) cannot be told apart from a process that ran and exited: that
+ * counts as started, as with runc. Once every writer has closed the fifo the
+ * init has only its last steps left: after 2 s of an unchanged, live init
+ * (the process is urun itself?) it counts as started too. */
+static int
+wait_exec(const struct urun_state *st, int fifo, const struct init_view *before,
+	  struct urun_err **err)
+{
+	long after_eof = 0;
+	bool eof = false;
+
+	for (int i = 0;; i++) {
+		struct init_view now;
+		char buf[64];
+
+		if (read(fifo, buf, sizeof(buf)) == 0)
+			eof = true;
+		view_init(st, &now);
+		if (!now.ours || has_execd(before, &now))
+			return 0;
+		if (!now.alive)
+			return urun_err_set(err, 0, "container '%s' exited before it executed its "
+					    "process (its error is on the container's stderr)",
+					    st->id);
+		if (eof && after_eof >= 2000) {
+			log_debug("container '%s': the init did not visibly exec in 2 s", st->id);
+			return 0;
+		}
+		sleep_ms(i < 50 ? 1 : 5);
+		if (eof)
+			after_eof += i < 50 ? 1 : 5;
+	}
+}
+
+/* Read the init's byte from the exec fifo, watching that it stays alive,
+ * then see it exec (wait_exec). */
 static int
 release_init(const struct urun_state *st, struct urun_err **err)
 {
-	_cleanup_close_ int fd = openat(st->dir_fd, "exec.fifo",
-					O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	struct init_view before;
 	char c;
 
+	view_init(st, &before);
+	if (!before.alive)
+		return urun_err_set(err, 0, "container '%s' exited before it started", st->id);
+	fd = openat(st->dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return urun_err_set(err, errno, "open exec fifo of '%s'", st->id);
 	for (;;) {
@@ -86,8 +176,9 @@ release_init(const struct urun_state *st, struct urun_err **err)
 		if (r > 0)	/* POLLHUP before the write: wait for the writer */
 			sleep_ms(5);
 	}
+	/* Running from here on, whatever happens next. */
 	unlinkat(st->dir_fd, "exec.fifo", 0);
-	return 0;
+	return wait_exec(st, fd, &before, err);
 }
 
 int
@@ -199,6 +290,11 @@ urun_container_kill(const char *root, const char *id, int sig, bool all,
 
 	if (st == NULL)
 		return -1;
+	/* --all reaches every process of the cgroup whatever the status, as
+	 * runc: with a shared pid namespace the init may be gone and others
+	 * left (and without the cgroup nothing would find them). */
+	if (all && st->cgroup_path)
+		return signal_all(st, sig, err);
 	if (urun_state_status(st) == STATUS_STOPPED)
 		return urun_err_set(err, 0, "container '%s' is not running", id);
 	if (all)
@@ -208,41 +304,41 @@ urun_container_kill(const char *root, const char *id, int sig, bool all,
 	return 0;
 }
 
-/* Wait until the init is gone (or a zombie: PID 1 here does not reap). */
-static int
-wait_stopped(const struct urun_state *st, struct urun_err **err)
-{
-	for (int i = 0; i < 1000; i++) {
-		if (!proc_is_ours(st->pid, st->start_time))
-			return 0;
-		sleep_ms(i < 20 ? 1 : 10);
-	}
-	return urun_err_set(err, 0, "container '%s' did not stop after SIGKILL", st->id);
-}
-
+/* Delete. A "created" container is deleted without --force, as runc and crun
+ * do (runtime.md says a container that is not stopped must not be; its user
+ * process never ran, and buildah's error paths rely on it): its parked init
+ * is killed. Whatever the status, every process left in the cgroup is killed
+ * first (a shared pid namespace keeps the init's children after it exits).
+ * A container that does not exist is no error with --force (runc: the
+ * containerd shim calls it after every delete). A state.json that is missing
+ * (a create killed before its first save) or damaged does not stop delete:
+ * journal.json says what to kill and remove. */
 int
 urun_container_delete(const char *root, const char *id, bool force, struct urun_err **err)
 {
-	_cleanup_state_ struct urun_state *st = urun_state_load(root, id, true, err);
+	_cleanup_state_ struct urun_state *st = NULL;
 	enum status s;
 
+	urun_state_clean_temps(root, id);
+	st = urun_state_load_salvage(root, id, err);
+	if (st == NULL && (*err)->errnum == ENOENT) {
+		(*err)->errnum = 0;
+		if (force)
+			urun_err_free(err);
+		return force ? 0 : -1;
+	}
 	if (st == NULL)
 		return -1;
 	s = st->creating ? STATUS_STOPPED : urun_state_status(st);
-	if (s != STATUS_STOPPED && !force)
-		return urun_err_set(err, 0, "cannot delete container '%s': it is %s (use "
-				    "--force)", id, urun_status_name(s));
-	if (s != STATUS_STOPPED || st->creating) {
-		if (st->cgroup_path && s == STATUS_PAUSED)
-			urun_cgroup_freeze(st->cgroup_path, false, NULL);
-		signal_all(st, SIGKILL, NULL);
-		kill(st->pid, SIGKILL);
-		if (wait_stopped(st, err) < 0)
-			return -1;
-	}
-	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
+	if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
+		return urun_err_set(err, 0, "cannot delete container '%s': it is %s%s (use "
+				    "--force)", id, urun_status_name(s),
+				    st->damaged ? " (its state.json is damaged)" : "");
+	if (urun_state_reap(st, err) < 0)
 		return urun_err_wrap(err, "delete '%s'", id);
-	if (!st->creating)
+	if (st->damaged)
+		log_warn("container '%s': state.json was damaged: poststop hooks not run", id);
+	else if (!st->creating)
 		run_saved_hooks(st, "poststop", STATUS_STOPPED, true, NULL);
 	return urun_state_remove(st, err);
 }

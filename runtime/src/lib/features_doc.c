@@ -21,6 +21,43 @@ static const char *const mount_options[] = {
 	"strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable",
 };
 
+static const struct urun_note deviations[] = {
+	{ "delete.not-stopped", "delete of a created container (without --force) kills its "
+	  "parked init and deletes it, as runc and crun do: its process never ran, and engines "
+	  "rely on it (buildah deletes created containers on its error paths); refusing would "
+	  "leave them behind. A running or paused container still needs --force." },
+};
+
+static const struct urun_note unsupported[] = {
+	{ "checkpoint", "no CRIU support: fails with \"checkpoint: not supported\"" },
+	{ "restore", "no CRIU support: fails with \"restore: not supported\"" },
+};
+
+const struct urun_note *
+urun_deviations(size_t *n)
+{
+	*n = sizeof(deviations) / sizeof(deviations[0]);
+	return deviations;
+}
+
+const struct urun_note *
+urun_unsupported_commands(size_t *n)
+{
+	*n = sizeof(unsupported) / sizeof(unsupported[0]);
+	return unsupported;
+}
+
+/* NOTES as the JSON text of an object key -> text (an annotation value). */
+static char *
+notes_string(const struct urun_note *notes, size_t n)
+{
+	_cleanup_json_ json_t *o = json_object();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, notes[i].key, json_string(notes[i].text));
+	return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
 static json_t *
 strings(const char *const *v, size_t n)
 {
@@ -68,8 +105,12 @@ urun_features(bool unpriv)
 		"startContainer", "poststart", "poststop" };
 	_cleanup_free_ char *ignored = paths_string(IGNORED, unpriv);
 	_cleanup_free_ char *rejected = paths_string(REJECTED, unpriv);
+	_cleanup_free_ char *dev = notes_string(deviations, sizeof(deviations) /
+						sizeof(deviations[0]));
+	_cleanup_free_ char *cmds = notes_string(unsupported, sizeof(unsupported) /
+						 sizeof(unsupported[0]));
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:s, s:s}}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:s, s:s, s:s, s:s, s:s, s:s}}",
 			 "ociVersionMin", "1.0.0", "ociVersionMax", "1.3.0",
 			 "hooks", strings(hooks, 6),
 			 "mountOptions", strings(mount_options,
@@ -78,5 +119,6 @@ urun_features(bool unpriv)
 			 "annotations",
 			 "org.urun.version", URUN_VERSION,
 			 "org.urun.privilege", unpriv ? "unprivileged" : "root",
-			 "org.urun.ignored", ignored, "org.urun.rejected", rejected);
+			 "org.urun.ignored", ignored, "org.urun.rejected", rejected,
+			 "org.urun.deviations", dev, "org.urun.unsupportedCommands", cmds);
 }

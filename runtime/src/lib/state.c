@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -42,8 +43,9 @@ urun_id_check(const char *id, struct urun_err **err)
 		return urun_err_set(err, 0, "container id: must not be empty");
 	if (strlen(id) > 1024)
 		return urun_err_set(err, 0, "container id: longer than 1024 bytes");
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return urun_err_set(err, 0, "container id '%s': not a valid name", id);
+	/* Also keeps ids apart from urun's own ".new-ID-PID" directories. */
+	if (id[0] == '.')
+		return urun_err_set(err, 0, "container id '%s': must not start with '.'", id);
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
 		/* runc's set: letters, digits, and _ + - . */
 		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
@@ -124,15 +126,22 @@ urun_state_status(const struct urun_state *st)
 	return STATUS_RUNNING;
 }
 
+/* Take FD's lock; WAIT_MS: how long a busy lock is tried again. */
 static int
-lock_dir(int fd, const char *id, struct urun_err **err)
+lock_dir(int fd, const char *id, int wait_ms, struct urun_err **err)
 {
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	if (errno == EWOULDBLOCK)
-		return urun_err_set(err, 0, "container '%s' is busy: another urun is "
-				    "creating or deleting it", id);
-	return urun_err_set(err, errno, "lock container '%s'", id);
+	for (int ms = 0;; ms += 10) {
+		struct timespec ts = { 0, 10 * 1000000L };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return urun_err_set(err, errno, "lock container '%s'", id);
+		if (ms >= wait_ms)
+			return urun_err_set(err, 0, "container '%s' is busy: another urun is "
+					    "creating or deleting it", id);
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Open ROOT/ID and take its lock. */
@@ -146,7 +155,7 @@ open_locked(const char *dir, const char *id, struct urun_err **err)
 			return urun_err_set(err, 0, "container '%s' does not exist", id);
 		return urun_err_set(err, errno, "open '%s'", dir);
 	}
-	if (lock_dir(fd, id, err) < 0)
+	if (lock_dir(fd, id, 0, err) < 0)
 		return -1;
 	return take_fd(&fd);
 }
@@ -172,30 +181,29 @@ touch_at(int dirfd, const char *name)
 	return 0;
 }
 
-/* A directory we hold locked whose state says "creating": its creator died.
- * Kill what it may have left and remove the directory. */
+/* A directory we hold locked whose create died (or that never got a
+ * state.json): kill what it may have left and remove it. */
 static int
 clean_debris(struct urun_state *st, struct urun_err **err)
 {
 	log_debug("container '%s': cleaning up after an interrupted create", st->id);
-	if (proc_is_ours(st->pid, st->start_time))
-		kill(st->pid, SIGKILL);
-	if (st->cgroup_path)
-		urun_cgroup_destroy(st->cgroup_path, NULL);
+	if (urun_state_reap(st, err) < 0)
+		return -1;
 	return urun_state_remove(st, err);
 }
 
-/* Make the state root. As root it is 0711 (a container's root user, mapped to
- * another host uid, must reach its exec fifo). Unprivileged it is 0700 and
- * must be ours: /tmp/urun-UID sits in a shared directory where another user
- * could have planted it or a symlink. */
+/* Make the state root, 0700 and ours. Nobody else has anything to do in it:
+ * config.json holds the process environment (secrets), and the container's
+ * init, whatever host uid it runs as, reaches its exec fifo through a
+ * directory fd opened before it changed identity. Unprivileged it may sit in
+ * a shared directory (/tmp/urun-UID) where another user could have planted
+ * it or a symlink. */
 static int
 check_root(const char *root, struct urun_err **err)
 {
 	struct stat st;
-	bool priv = geteuid() == 0;
 
-	if (mkdir_p(root, priv ? 0711 : 0700, err) < 0)
+	if (mkdir_p(root, 0700, err) < 0)
 		return -1;
 	if (lstat(root, &st) < 0)
 		return urun_err_set(err, errno, "state root '%s'", root);
@@ -204,77 +212,94 @@ check_root(const char *root, struct urun_err **err)
 	if (st.st_uid != geteuid())
 		return urun_err_set(err, 0, "state root '%s': owned by uid %u, not us", root,
 				    (unsigned)st.st_uid);
-	/* Ours but too open (made by an older urun, or by hand): tighten it. */
-	if (!priv && (st.st_mode & 077) && chmod(root, 0700) < 0)
+	/* Ours but too open (0711 from an older urun, or made by hand): tighten. */
+	if ((st.st_mode & 077) && chmod(root, 0700) < 0)
 		return urun_err_set(err, errno, "state root '%s': chmod 0700", root);
 	return 0;
+}
+
+int
+state_root_lock(const char *root, int how)
+{
+	_cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || flock(fd, how) < 0)
+		return -1;
+	return take_fd(&fd);
+}
+
+/* Make ROOT/.new-ID-PID, locked (see state_root_lock). */
+static int
+make_temp_dir(const char *root, const char *tmp, struct urun_err **err)
+{
+	_cleanup_close_ int rootfd = state_root_lock(root, LOCK_SH);
+	_cleanup_close_ int fd = -1;
+
+	if (rootfd < 0)
+		return urun_err_set(err, errno, "lock state root '%s'", root);
+	remove_tree(tmp, NULL);
+	/* 0711: the init reaches its fifo from inside its user namespace. */
+	if (mkdir(tmp, 0711) < 0)
+		return urun_err_set(err, errno, "mkdir '%s'", tmp);
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		urun_err_set(err, errno, "lock '%s'", tmp);
+		rmdir(tmp);
+		return -1;
+	}
+	return take_fd(&fd);
+}
+
+/* ROOT/ID exists: fail if it is a container, clean it if it is debris.
+ * Returns 1 when the caller should look again. */
+static int
+existing_dir(const char *root, const char *id, struct urun_err **err)
+{
+	_cleanup_state_ struct urun_state *old = urun_state_load_salvage(root, id, err);
+
+	if (old == NULL)
+		return *err && (*err)->errnum == ENOENT ? (urun_err_free(err), 1) : -1;
+	if (old->damaged && (old->pid > 0 || old->cgroup_path))
+		return urun_err_set(err, 0, "container '%s' already exists (its state.json is "
+				    "damaged: `urun delete --force %s` removes it)", id, id);
+	if (!old->damaged && !old->creating)
+		return urun_err_set(err, 0, "container '%s' already exists", id);
+	/* A create that died: before its first save, or before it finished. */
+	if (clean_debris(old, err) < 0)
+		return -1;
+	return 1;
 }
 
 struct urun_state *
 urun_state_create(const char *root, const char *id, struct urun_err **err)
 {
-	_cleanup_free_ char *tmp = NULL;
+	_cleanup_free_ char *tmp = NULL, *dir = NULL;
 	_cleanup_close_ int fd = -1;
 	struct urun_state *st;
 
 	if (check_root(root, err) < 0)
 		return NULL;
-	for (;;) {
-		_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
-		struct urun_state *old;
-
-		if (access(dir, F_OK) < 0)
-			break;
-		old = urun_state_load(root, id, true, err);
-		if (old == NULL) {
-			/* No readable state.json under a free lock: debris. */
-			struct urun_err *e2 = NULL;
-			int busy = *err && strstr((*err)->msg, "is busy");
-
-			if (busy)
-				return NULL;
-			urun_err_free(err);
-			if (remove_tree(dir, &e2) < 0) {
-				*err = e2;
-				return NULL;
-			}
-			continue;
-		}
-		if (!old->creating) {
-			urun_state_free(old);
-			urun_err_set(err, 0, "container '%s' already exists", id);
+	urun_state_clean_temps(root, id);
+	dir = xasprintf("%s/%s", root, id);
+	while (access(dir, F_OK) == 0) {
+		if (existing_dir(root, id, err) < 0)
 			return NULL;
-		}
-		if (clean_debris(old, err) < 0) {
-			urun_state_free(old);
-			return NULL;
-		}
-		urun_state_free(old);
 	}
 	tmp = xasprintf("%s/.new-%s-%d", root, id, (int)getpid());
-	remove_tree(tmp, NULL);
-	if (mkdir(tmp, 0711) < 0) {
-		urun_err_set(err, errno, "mkdir '%s'", tmp);
+	fd = make_temp_dir(root, tmp, err);
+	if (fd < 0)
 		return NULL;
-	}
-	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		urun_err_set(err, errno, "lock '%s'", tmp);
-		rmdir(tmp);
-		return NULL;
-	}
 	st = state_new(id);
-	st->dir = xasprintf("%s/%s", root, id);
+	st->dir = steal_ptr(&dir);
 	st->creating = true;
 	st->locked = true;
 	st->owner = geteuid();
 	/* A marker so the directory is never empty: rename(2) then refuses to
 	 * replace a concurrent winner's directory. */
 	if (touch_at(fd, "creating") < 0 || rename(tmp, st->dir) < 0) {
-		if (*err == NULL)
-			urun_err_set(err, errno == ENOTEMPTY ? 0 : errno,
-				     errno == ENOTEMPTY || errno == EEXIST ?
-				     "container '%s' already exists" : "create state of '%s'", id);
+		urun_err_set(err, errno == ENOTEMPTY || errno == EEXIST ? 0 : errno,
+			     errno == ENOTEMPTY || errno == EEXIST ?
+			     "container '%s' already exists" : "create state of '%s'", id);
 		remove_tree(tmp, NULL);
 		urun_state_free(st);
 		return NULL;
@@ -313,15 +338,71 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 	return 0;
 }
 
+/* journal.json: the fields delete needs, apart from state.json. */
+static void
+journal_read(struct urun_state *st)
+{
+	_cleanup_free_ char *path = xasprintf("%s/journal.json", st->dir);
+	_cleanup_json_ json_t *doc = json_load_file(path, 0, NULL);
+	json_int_t pid = 0, start = 0;
+	const char *cgroup = NULL;
+
+	if (doc == NULL || json_unpack(doc, "{s?I, s?I, s?s}", "pid", &pid, "start_time", &start,
+				       "cgroup", &cgroup) < 0)
+		return;
+	st->pid = pid > 0 && pid <= INT32_MAX ? (pid_t)pid : 0;
+	st->start_time = (uint64_t)start;
+	st->cgroup_path = cgroup ? xstrdup(cgroup) : NULL;
+}
+
+static int
+journal_write(const struct urun_state *st, struct urun_err **err)
+{
+	_cleanup_json_ json_t *o = json_pack("{s:I, s:I}", "pid", (json_int_t)st->pid,
+					     "start_time", (json_int_t)st->start_time);
+	_cleanup_free_ char *text = NULL;
+
+	if (st->cgroup_path)
+		json_object_set_new(o, "cgroup", json_string(st->cgroup_path));
+	text = json_dumps(o, JSON_COMPACT);
+	return write_file_atomic_at(st->dir_fd, "journal.json", text, strlen(text), 0600, err);
+}
+
+/* Read DIR_FD's state.json into a new state; *DOC_ERR says why not. */
+static struct urun_state *
+load_at(const char *id, char **dir, int *dir_fd, bool locked, struct urun_err **err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/state.json", *dir);
+	_cleanup_json_ json_t *doc = NULL;
+	json_error_t jerr;
+	struct urun_state *st;
+
+	doc = json_load_file(path, 0, &jerr);
+	if (doc == NULL) {
+		if (access(path, F_OK) < 0)
+			urun_err_set(err, 0, "container '%s' does not exist (no state: an "
+				     "interrupted create? `urun delete --force %s` cleans it)", id, id);
+		else
+			urun_err_set(err, 0, "state.json of '%s' is damaged (%s): `urun delete "
+				     "--force %s` removes the container", id, jerr.text, id);
+		return NULL;
+	}
+	st = state_new(id);
+	st->dir = steal_ptr(dir);
+	st->dir_fd = take_fd(dir_fd);
+	st->locked = locked;
+	if (state_from_json(st, doc, err) < 0) {
+		urun_state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
 struct urun_state *
 urun_state_load(const char *root, const char *id, bool lock, struct urun_err **err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
-	_cleanup_free_ char *path = xasprintf("%s/state.json", dir);
 	_cleanup_close_ int fd = -1;
-	_cleanup_json_ json_t *doc = NULL;
-	struct urun_state *st;
-	json_error_t jerr;
 
 	if (lock)
 		fd = open_locked(dir, id, err);
@@ -334,23 +415,37 @@ urun_state_load(const char *root, const char *id, bool lock, struct urun_err **e
 			urun_err_set(err, errno, "open '%s'", dir);
 		return NULL;
 	}
-	doc = json_load_file(path, 0, &jerr);
-	if (doc == NULL) {
-		if (access(path, F_OK) < 0)
-			urun_err_set(err, 0, "container '%s' does not exist (no state: an "
-				     "interrupted create?)", id);
-		else
-			urun_err_set(err, 0, "state.json of '%s': %s", id, jerr.text);
+	return load_at(id, &dir, &fd, lock, err);
+}
+
+struct urun_state *
+urun_state_load_salvage(const char *root, const char *id, struct urun_err **err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", root, id);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	struct urun_err *lerr = NULL;
+	struct urun_state *st;
+
+	if (fd < 0 && errno == ENOENT)
+		return urun_err_set(err, ENOENT, "container '%s' does not exist", id), NULL;
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'", dir), NULL;
+	/* A create killed just after clone: its init holds a copy of the lock
+	 * until it dies of PDEATHSIG, a moment later. */
+	if (lock_dir(fd, id, 2000, err) < 0)
 		return NULL;
-	}
+	st = load_at(id, &dir, &fd, true, &lerr);
+	if (st)
+		return st;
+	/* No or no readable state.json, under a free lock. */
+	log_debug("%s", lerr->msg);
+	urun_err_free(&lerr);
 	st = state_new(id);
 	st->dir = steal_ptr(&dir);
 	st->dir_fd = take_fd(&fd);
-	st->locked = lock;
-	if (state_from_json(st, doc, err) < 0) {
-		urun_state_free(st);
-		return NULL;
-	}
+	st->locked = true;
+	st->damaged = true;
+	journal_read(st);
 	return st;
 }
 
@@ -379,7 +474,6 @@ int
 urun_state_save(const struct urun_state *st, struct urun_err **err)
 {
 	_cleanup_json_ json_t *o = urun_state_to_json(st, STATUS_CREATED);
-	_cleanup_free_ char *path = xasprintf("%s/state.json", st->dir);
 	_cleanup_free_ char *text = NULL;
 
 	json_object_set_new(o, "urun_start_time", json_integer((json_int_t)st->start_time));
@@ -388,8 +482,10 @@ urun_state_save(const struct urun_state *st, struct urun_err **err)
 	json_object_del(o, "status");
 	if (st->cgroup_path)
 		json_object_set_new(o, "urun_cgroup", json_string(st->cgroup_path));
+	if (journal_write(st, err) < 0)
+		return -1;
 	text = json_dumps(o, JSON_COMPACT);
-	return write_file_atomic(path, text, strlen(text), 0600, err);
+	return write_file_atomic_at(st->dir_fd, "state.json", text, strlen(text), 0600, err);
 }
 
 int

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The state store: ROOT/ID/ holds state.json, config.json (the copy create used)
- * and exec.fifo while the container is "created". A directory appears only
- * already locked (built under a temporary name, flocked, then renamed), so a lock
- * that can be taken on a directory without state.json means its creator died:
- * the directory is debris and is cleaned (see docs/design.md). */
+/* The state store: ROOT/ID/ holds state.json, journal.json (what the container
+ * owns, again: see below), config.json (the copy create used) and exec.fifo
+ * while the container is "created"; ROOT is 0700 and every file 0600. A
+ * directory appears only already locked (built under a temporary name
+ * ROOT/.new-ID-PID, flocked, then renamed), so a lock that can be taken on a
+ * directory without state.json means its creator died: the directory is
+ * debris and is cleaned (see docs/design.md). */
 #ifndef URUN_STATE_H
 #define URUN_STATE_H
 
@@ -31,6 +33,8 @@ struct urun_state {
 	bool rootless;
 	bool creating;		/* create has not finished (or died: see the lock) */
 	bool locked;		/* we hold dir_fd's flock */
+	bool damaged;		/* state.json unreadable: pid, start_time and
+				 * cgroup_path come from journal.json, if any */
 	json_t *annotations;	/* owned, may be NULL */
 };
 
@@ -38,8 +42,8 @@ struct urun_state {
  * namespace that someone else made, unless USER=root), else /run/urun as root,
  * else /tmp/urun-UID. */
 char *urun_state_default_root(void);
-/* Reject ids runc would reject and more: empty, ".", "..", "/", control
- * characters, over 1024 bytes. */
+/* Reject ids runc would reject and more: empty, a leading "." (urun's own
+ * temporary names start with one), "/", control characters, over 1024 bytes. */
 int urun_id_check(const char *id, struct urun_err **err);
 /* Make ROOT/ID exist and be locked by us, cleaning debris of a dead create.
  * Fails if the container exists or is busy. */
@@ -47,8 +51,24 @@ struct urun_state *urun_state_create(const char *root, const char *id, struct ur
 /* Load ROOT/ID/state.json; LOCK: also take the directory's lock (non-blocking). */
 struct urun_state *urun_state_load(const char *root, const char *id, bool lock,
 				   struct urun_err **err);
-/* Write state.json atomically. */
+/* Write journal.json, then state.json, atomically (0600). Called before each
+ * thing create makes that delete must find (the cgroup path is saved before
+ * the cgroup exists), so a create killed at any point leaves a record. */
 int urun_state_save(const struct urun_state *st, struct urun_err **err);
+/* For delete: urun_state_load with the lock, but a missing or unreadable
+ * state.json still gives a state (damaged = true) with what journal.json
+ * recorded: a create that died before its first save, or a state.json that
+ * was truncated, must not make the container undeletable. Fails only when the
+ * directory does not exist (ENOENT in errnum) or is busy. */
+struct urun_state *urun_state_load_salvage(const char *root, const char *id,
+					   struct urun_err **err);
+/* Kill everything the container may still have (thaw it, SIGKILL every process
+ * of its cgroup and the init if it is still ours), wait until they are gone,
+ * then remove its cgroup. For delete and for the debris of a dead create. */
+int urun_state_reap(const struct urun_state *st, struct urun_err **err);
+/* Remove ROOT/.new-ID-PID directories of creates of ID that died before
+ * renaming them into place (their lock is free). */
+void urun_state_clean_temps(const char *root, const char *id);
 /* The state document as the `state` command prints it (status computed live). */
 json_t *urun_state_to_json(const struct urun_state *st, enum status status);
 /* Live status from the init pid, its start time, the exec fifo and the freezer. */
@@ -65,5 +85,12 @@ void urun_state_freep(struct urun_state **st);
 int proc_stat(pid_t pid, uint64_t *start_time, bool *alive);
 /* True when PID is alive and started at START_TIME. */
 bool proc_is_ours(pid_t pid, uint64_t start_time);
+
+/* Internal, shared by state.c and state_debris.c: an fd on ROOT holding its
+ * flock HOW (LOCK_SH or LOCK_EX; close to drop it), -1 on failure. A create
+ * holds it shared from the mkdir of its temporary directory to the flock of
+ * that directory, so a cleaner holding it exclusive never sees one unlocked
+ * that is still alive. */
+int state_root_lock(const char *root, int how);
 
 #endif

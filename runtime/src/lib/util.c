@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,16 +123,42 @@ read_file(const char *path, char **out, size_t *len, struct urun_err **err)
 	return 0;
 }
 
+/* A new temporary file next to PATH: ".BASE.XXXXXXXX" (random), O_EXCL and
+ * O_NOFOLLOW, so that nothing planted in a shared directory (a file, a
+ * symlink) is ever reused or followed. *TMP gets its name. */
+static int
+open_temp_at(int dirfd, const char *path, mode_t mode, char **tmp)
+{
+	const char *base = strrchr(path, '/');
+	size_t dirlen = base ? (size_t)(base - path + 1) : 0;
+
+	for (int i = 0; i < 100; i++) {
+		uint32_t r = 0;
+		int fd;
+
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+			r = (uint32_t)getpid() * 2654435761u + (uint32_t)i;
+		*tmp = xasprintf("%.*s.%s.%08x", (int)dirlen, path, path + dirlen, r);
+		fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			    mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+		free(*tmp);
+		*tmp = NULL;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int
 write_file_atomic_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
 		     struct urun_err **err)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
-	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = open_temp_at(dirfd, path, mode, &tmp);
 
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
-		return urun_err_set(err, errno, "open '%s'", tmp);
+		return urun_err_set(err, errno, "create a temporary file for '%s'", path);
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int saved = errno;
 
@@ -141,7 +169,7 @@ write_file_atomic_at(int dirfd, const char *path, const char *data, size_t len, 
 		int saved = errno;
 
 		unlinkat(dirfd, tmp, 0);
-		return urun_err_set(err, saved, "rename '%s'", tmp);
+		return urun_err_set(err, saved, "rename '%s' to '%s'", tmp, path);
 	}
 	return 0;
 }

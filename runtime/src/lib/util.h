@@ -18,7 +18,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int write_all(int fd, const void *buf, size_t len);
 /* Read a whole file (at most 16 MiB) into a NUL-terminated buffer. */
 int read_file(const char *path, char **out, size_t *len, struct urun_err **err);
-/* Write DATA to PATH atomically: PATH.tmp (O_TRUNC), fsync, rename. */
+/* Write DATA to PATH atomically: a new temporary file beside it (random name,
+ * O_EXCL, O_NOFOLLOW: never one planted by someone else), fsync, rename. */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct urun_err **err);
 /* The same relative to DIRFD (a directory opened before a mount namespace change). */

@@ -4,7 +4,44 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "features_doc.h"
 #include "support.h"
+
+/* The lifecycle choices and the missing commands (features_doc.c), after
+ * the table. */
+static void
+markdown_notes(void)
+{
+	size_t n;
+	const struct urun_note *d = urun_deviations(&n);
+
+	printf("\n## Lifecycle: where urun departs from runtime.md\n\n"
+	       "`urun features` lists these in the annotation org.urun.deviations, by conform "
+	       "requirement id.\n\n| requirement | what urun does |\n|---|---|\n");
+	for (size_t i = 0; i < n; i++)
+		printf("| `%s` | %s |\n", d[i].key, d[i].text);
+	d = urun_unsupported_commands(&n);
+	printf("\n## runc commands urun does not have\n\n"
+	       "`urun features`: annotation org.urun.unsupportedCommands.\n\n"
+	       "| command | |\n|---|---|\n");
+	for (size_t i = 0; i < n; i++)
+		printf("| `%s` | %s |\n", d[i].key, d[i].text);
+}
+
+static void
+man_notes(void)
+{
+	size_t n;
+	const struct urun_note *d = urun_deviations(&n);
+
+	printf(".SH LIFECYCLE\n");
+	for (size_t i = 0; i < n; i++)
+		printf(".TP\n.B %s\n%s\n", d[i].key, d[i].text);
+	d = urun_unsupported_commands(&n);
+	printf(".SH UNSUPPORTED COMMANDS\n");
+	for (size_t i = 0; i < n; i++)
+		printf(".TP\n.B %s\n%s\n", d[i].key, d[i].text);
+}
 
 static void
 markdown(void)
@@ -21,6 +58,7 @@ markdown(void)
 	for (size_t i = 0; i < n; i++)
 		printf("| `%s` | %s | %s | %s |\n", rows[i].path, verdict_name(rows[i].root),
 		       verdict_name(rows[i].unpriv), rows[i].reason);
+	markdown_notes();
 }
 
 static void
@@ -57,6 +95,7 @@ man(void)
 	printf(".SH REJECTED FEATURES\ncreate fails: \"urun: FIELD: not supported: REASON\", "
 	       "exit 1, nothing is left behind.\n");
 	man_list(REJECTED);
+	man_notes();
 	printf(".SH SEE ALSO\nurun features, docs/urun-features.md, docs/design.md\n");
 }
 

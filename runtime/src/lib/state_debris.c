@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What a dead create or a damaged container leaves behind, and how delete
+ * finds and removes it (state.h): temporary directories, processes, cgroup. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "error.h"
+#include "log.h"
+#include "state.h"
+#include "util.h"
+
+static void
+nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* NAME is ".new-ID-<digits>". */
+static bool
+is_temp_of(const char *name, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p;
+
+	if (strncmp(name, ".new-", 5) != 0 || strncmp(name + 5, id, n) != 0 || name[5 + n] != '-')
+		return false;
+	p = name + 6 + n;
+	return *p != '\0' && strspn(p, "0123456789") == strlen(p);
+}
+
+void
+urun_state_clean_temps(const char *root, const char *id)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	int rootfd = -1, dfd;
+	struct dirent *de;
+
+	/* Exclusive: no create is between the mkdir and the flock of its
+	 * temporary directory (bounded wait: a stopped create must not block
+	 * us forever). */
+	for (int i = 0; i < 100 && rootfd < 0; i++) {
+		rootfd = state_root_lock(root, LOCK_EX | LOCK_NB);
+		if (rootfd < 0 && errno != EWOULDBLOCK)
+			return;
+		if (rootfd < 0)
+			nap_ms(10);
+	}
+	if (rootfd < 0)
+		return;
+	dfd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (d == NULL && dfd >= 0)
+		close(dfd);
+	while (d && (de = readdir(d)) != NULL) {
+		_cleanup_close_ int fd = -1;
+		_cleanup_free_ char *path = NULL;
+
+		if (!is_temp_of(de->d_name, id))
+			continue;
+		fd = openat(rootfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		/* Locked: a create is using it. */
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue;
+		path = xasprintf("%s/%s", root, de->d_name);
+		log_debug("removing '%s', left by a create that died", path);
+		remove_tree(path, NULL);
+	}
+	close(rootfd);
+}
+
+/* The live processes of the container's cgroup, SIGKILLed; how many. */
+static size_t
+kill_cgroup(const struct urun_state *st)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0, live = 0;
+
+	if (st->cgroup_path == NULL || urun_cgroup_pids(st->cgroup_path, &pids, &n, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		bool alive = false;
+
+		if (proc_stat(pids[i], NULL, &alive) < 0 || !alive)
+			continue;	/* zombies: PID 1 here does not reap */
+		kill(pids[i], SIGKILL);
+		live++;
+	}
+	return live;
+}
+
+int
+urun_state_reap(const struct urun_state *st, struct urun_err **err)
+{
+	/* About ten seconds in all, first in small steps. */
+	for (int i = 0;; i++) {
+		size_t live = kill_cgroup(st);
+
+		if (proc_is_ours(st->pid, st->start_time)) {
+			kill(st->pid, SIGKILL);
+			live++;
+		}
+		/* A frozen task dies only once thawed. */
+		if (live && st->cgroup_path && urun_cgroup_frozen(st->cgroup_path))
+			urun_cgroup_freeze(st->cgroup_path, false, NULL);
+		if (live == 0)
+			break;
+		if (i == 1000)
+			return urun_err_set(err, 0, "container '%s': %zu processes did not die "
+					    "after SIGKILL", st->id, live);
+		nap_ms(i < 20 ? 1 : 10);
+	}
+	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
+		return urun_err_wrap(err, "container '%s'", st->id);
+	return 0;
+}

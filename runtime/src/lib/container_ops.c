@@ -115,7 +115,9 @@ has_execd(const struct init_view *before, const struct init_view *now)
  * subreaper) cannot be told apart from a process that ran and exited: that
  * counts as started, as with runc. Once every writer has closed the fifo the
  * init has only its last steps left: after 2 s of an unchanged, live init
- * (the process is urun itself?) it counts as started too. */
+ * (the process is urun itself?) it counts as started too. Known blind spot:
+ * a process with the runtime's own name that exits at once reads as a
+ * failure. */
 static int
 wait_exec(const struct urun_state *st, int fifo, const struct init_view *before,
 	  struct urun_err **err)

@@ -240,7 +240,8 @@ enter_cgroup(struct creation *c, struct urun_err **err)
 	_cleanup_json_ json_t *lnx = json_deep_copy(c->spec->linux_obj);
 
 	json_object_del(json_object_get(lnx, "resources"), "devices");
-	return urun_cgroup_enter(c->o->id, lnx, c->pid, &c->st->cgroup_path, err);
+	return urun_cgroup_enter(c->o->id, lnx, c->pid, &c->st->cgroup_path,
+				 &c->st->cgroup_owned, err);
 }
 
 static int
@@ -308,7 +309,7 @@ undo(struct creation *c)
 		urun_hooks_run_warn(c->spec->hooks, "poststop", state);
 	}
 	if (c->st->cgroup_path)
-		urun_cgroup_destroy(c->st->cgroup_path, NULL);
+		urun_cgroup_destroy(c->st->cgroup_path, c->st->cgroup_owned, NULL);
 	urun_state_remove(c->st, NULL);
 }
 

@@ -240,7 +240,7 @@ urun_container_delete(const char *root, const char *id, bool force, struct urun_
 		if (wait_stopped(st, err) < 0)
 			return -1;
 	}
-	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
+	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, st->cgroup_owned, err) < 0)
 		return urun_err_wrap(err, "delete '%s'", id);
 	if (!st->creating)
 		run_saved_hooks(st, "poststop", STATUS_STOPPED, true, NULL);

@@ -383,15 +383,24 @@ urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err)
 bool
 urun_cgroup_resources_effective(json_t *resources)
 {
-	_cleanup_layout_ struct cg_layout *l = NULL;
+	/* Whether a plan writes anything does not depend on where the
+	 * controllers are: plan against a host that has them all (each v1
+	 * controller on its own, every v2 one for unified), without reading
+	 * the real one. */
+	char none[] = "", top[] = "/";
+	struct cg_hier h[CG_NCTRL + 1];
+	struct cg_layout l = { .root = none, .mode = CG_MODE_HYBRID, .h = h, .n = CG_NCTRL + 1 };
 	struct cg_plan plan;
 	bool effective;
 
 	if (resources == NULL || json_is_null(resources) ||
 	    (json_is_object(resources) && json_object_size(resources) == 0))
 		return false;
-	l = cg_layout_load("", NULL);
-	if (l == NULL || cg_plan_build(l, resources, &plan, NULL) < 0)
+	for (int c = 0; c <= CG_NCTRL; c++)
+		h[c] = (struct cg_hier){ .dir = none, .mnt_root = top, .self = top,
+					 .ctrls = c < CG_NCTRL ? CG_BIT(c) : CG_BIT(CG_NCTRL) - 1,
+					 .v2 = c == CG_NCTRL };
+	if (cg_plan_build(&l, resources, &plan, NULL) < 0)
 		return true;
 	effective = plan.n > 0;
 	cg_plan_release(&plan);

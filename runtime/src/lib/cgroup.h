@@ -39,9 +39,9 @@ bool urun_cgroup_frozen(const char *path);
  * urun found already there is left alone. OWNED NULL (a state.json from
  * before ownership was kept): the leaf, as urun always did. */
 int urun_cgroup_destroy(const char *path, const char *owned, struct urun_err **err);
-/* Whether RESOURCES (linux.resources) would write anything on this host: an
- * empty object, nulls and zero "unset" values do nothing. True when unsure
- * (no cgroup hierarchy, a controller missing, an invalid value). */
+/* Whether RESOURCES (linux.resources) would write any cgroup file, on any
+ * host: an empty object, nulls and zero "unset" values do nothing. True for
+ * an invalid value. Reads nothing from the host. */
 bool urun_cgroup_resources_effective(json_t *resources);
 /* The "cgroup" object of features-linux.json. Caller decrefs. */
 json_t *urun_cgroup_features(void);

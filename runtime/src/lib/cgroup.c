@@ -71,7 +71,7 @@ check_empty(const char *dir, struct urun_err **err)
 	if (cg_collect_pids(dir, &pids, &n, err) < 0)
 		return urun_err_wrap(err, "linux.cgroupsPath: check that '%s' is empty", dir);
 	if (n > 0)
-		return urun_err_set(err, EBUSY, "linux.cgroupsPath: container's cgroup is not "
+		return urun_err_set(err, 0, "linux.cgroupsPath: container's cgroup is not "
 				    "empty: '%s' holds %zu process(es) (pid %d)%s", dir, n,
 				    (int)pids[0], n > 1 ? " and more" : "");
 	return 0;

@@ -37,6 +37,7 @@ CMD(list);
 CMD(ps);
 CMD(pause);
 CMD(resume);
+CMD(update);
 CMD(spec);
 CMD(features);
 CMD(checkpoint);

@@ -29,6 +29,8 @@ static const struct cmd cmds[] = {
 	{ "ps", cmd_ps, 0, "ps [-f table|json] ID" },
 	{ "pause", cmd_pause, CMD_NEEDS_ID, "pause ID" },
 	{ "resume", cmd_resume, CMD_NEEDS_ID, "resume ID" },
+	{ "update", cmd_update, CMD_NEEDS_ID, "update [-r FILE|-] [--memory N] [--cpu-quota N] "
+	  "[--pids-limit N] [...: runc's resource flags] ID" },
 	{ "spec", cmd_spec, 0, "spec [--rootless] [-b DIR]" },
 	{ "features", cmd_features, 0, "features" },
 	{ "checkpoint", cmd_checkpoint, 0, "checkpoint ID (not supported: no CRIU)" },

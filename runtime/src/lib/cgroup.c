@@ -23,6 +23,7 @@ struct enter {
 	char **paths;		/* per hierarchy, relative to its mount; NULL if unused */
 	char **dirs;		/* the same, full directories */
 	char **orig;		/* where PID was before, for the rollback */
+	char **owned;		/* per hierarchy, the topmost directory we made */
 	char **created;		/* directories we made, in order */
 	size_t n_created;
 	size_t n_joined;	/* hierarchies PID was moved into (a prefix of l->h) */
@@ -57,15 +58,36 @@ created_push(struct enter *e, const char *dir)
 	e->created[e->n_created++] = xstrdup(dir);
 }
 
-/* mkdir each component of PATH below the mount of hierarchy I. Fails when the
- * leaf existed and has processes: it would be another container's cgroup. */
+/* A cgroup that was already there may hold nothing: processes in it or in a
+ * cgroup below it belong to someone else, and the container's pause, kill
+ * --all, delete and limits would reach them (runc: "container's cgroup is not
+ * empty"). */
 static int
-make_dirs(struct enter *e, size_t i, struct urun_err **err)
+check_empty(const char *dir, struct urun_err **err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (cg_collect_pids(dir, &pids, &n, err) < 0)
+		return urun_err_wrap(err, "linux.cgroupsPath: check that '%s' is empty", dir);
+	if (n > 0)
+		return urun_err_set(err, 0, "linux.cgroupsPath: container's cgroup is not "
+				    "empty: '%s' holds %zu process(es) (pid %d)%s", dir, n,
+				    (int)pids[0], n > 1 ? " and more" : "");
+	return 0;
+}
+
+/* mkdir each component of PATH below the mount of hierarchy I, noting the
+ * topmost one made (e->owned[i]). A component that vanishes under us (a
+ * delete removing an empty parent it made) makes us start over. */
+static int
+make_dirs_once(struct enter *e, size_t i, bool *vanished, struct urun_err **err)
 {
 	const struct cg_hier *h = &e->l->h[i];
 	bool cpuset = !h->v2 && (h->ctrls & CG_BIT(CG_CPUSET));
 	_cleanup_free_ char *copy = xstrdup(e->paths[i]);
-	_cleanup_free_ char *cur = xstrdup(h->dir), *procs = NULL;
+	_cleanup_free_ char *cur = xstrdup(h->dir);
+	size_t base = strlen(h->dir);
 	char *save = NULL;
 	bool made = false;
 
@@ -73,13 +95,21 @@ make_dirs(struct enter *e, size_t i, struct urun_err **err)
 		char *next = xasprintf("%s/%s", cur, t);
 
 		made = mkdir(next, 0755) == 0;
+		if (!made && errno == ENOENT && strlen(cur) > base) {
+			*vanished = true;
+			free(next);
+			return -1;
+		}
 		if (!made && errno != EEXIST) {
 			urun_err_set(err, errno, "mkdir '%s'", next);
 			free(next);
 			return -1;
 		}
-		if (made)
+		if (made) {
 			created_push(e, next);
+			if (e->owned[i] == NULL)
+				e->owned[i] = xstrdup(next + base);
+		}
 		if (cpuset && cpuset_inherit(cur, next, err) < 0) {
 			free(next);
 			return -1;
@@ -87,10 +117,23 @@ make_dirs(struct enter *e, size_t i, struct urun_err **err)
 		free(cur);
 		cur = next;
 	}
-	if (!made && (procs = cg_read(cur, "cgroup.procs")) && procs[0] != '\0')
-		return urun_err_set(err, EBUSY, "linux.cgroupsPath: cgroup '%s' already has "
-				    "processes", cur);
-	return 0;
+	return made ? 0 : check_empty(cur, err);
+}
+
+static int
+make_dirs(struct enter *e, size_t i, struct urun_err **err)
+{
+	for (int attempt = 0;; attempt++) {
+		bool vanished = false;
+
+		if (make_dirs_once(e, i, &vanished, err) == 0)
+			return 0;
+		if (!vanished)
+			return -1;
+		if (attempt == 4)
+			return urun_err_set(err, ENOENT, "mkdir '%s%s': a parent keeps vanishing",
+					    e->l->h[i].dir, e->paths[i]);
+	}
 }
 
 /* Enable the plan's controllers in cgroup.subtree_control of every v2
@@ -163,6 +206,7 @@ enter_release(struct enter *e)
 	cg_paths_free(e->paths, e->l->n);
 	cg_paths_free(e->dirs, e->l->n);
 	cg_paths_free(e->orig, e->l->n);
+	cg_paths_free(e->owned, e->l->n);
 	cg_paths_free(e->created, e->n_created);
 	cg_plan_release(&e->plan);
 }
@@ -173,6 +217,7 @@ enter_steps(struct enter *e, struct urun_err **err)
 	const struct cg_layout *l = e->l;
 
 	e->dirs = xcalloc(l->n, sizeof(char *));
+	e->owned = xcalloc(l->n, sizeof(char *));
 	for (size_t i = 0; i < l->n; i++) {
 		if (e->paths[i] == NULL)
 			continue;
@@ -213,7 +258,7 @@ linux_fields(json_t *linux_obj, char **cgpath, json_t **res, struct urun_err **e
 
 int
 cg_enter_at(const struct cg_layout *l, const char *id, json_t *linux_obj, pid_t pid,
-	    char **path, struct urun_err **err)
+	    char **path, char **owned, struct urun_err **err)
 {
 	_cleanup_free_ char *cgpath = NULL;
 	struct enter e = { .l = l, .pid = pid };
@@ -230,6 +275,7 @@ cg_enter_at(const struct cg_layout *l, const char *id, json_t *linux_obj, pid_t 
 		goto out;
 	}
 	*path = cg_paths_encode(l, e.paths);
+	*owned = cg_owned_encode(l, e.paths, e.owned);
 	ret = 0;
 out:
 	enter_release(&e);
@@ -250,6 +296,11 @@ cg_join_at(const struct cg_layout *l, const char *path, pid_t pid, struct urun_e
 		if (paths[i] == NULL)
 			continue;
 		dir = cg_dir(l, i, paths[i]);
+		/* A container made before urun joined name=systemd has no
+		 * directory there: its processes stay where they are. */
+		if (!l->h[i].v2 && l->h[i].ctrls == 0 && access(dir, F_OK) < 0 &&
+		    errno == ENOENT)
+			continue;
 		ret = join_one(dir, pid, err);
 	}
 	cg_paths_free(paths, l->n);
@@ -286,24 +337,93 @@ urun_cgroup_validate(json_t *linux_obj, struct urun_err **err)
 	return ret;
 }
 
+/* The first directory on the way to PATH in hierarchy I that does not exist
+ * yet (what make_dirs would create first), or NULL when PATH exists. */
+static char *
+first_missing(const struct cg_layout *l, size_t i, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t k = 1; k <= n; k++) {
+		_cleanup_free_ char *prefix = NULL, *dir = NULL;
+
+		if (path[k] != '/' && path[k] != '\0')
+			continue;
+		prefix = xasprintf("%.*s", (int)k, path);
+		dir = cg_dir(l, i, prefix);
+		if (access(dir, F_OK) < 0)
+			return steal_ptr(&prefix);
+	}
+	return NULL;
+}
+
 int
-urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path,
+urun_cgroup_intended(const char *id, json_t *linux_obj, char **path, char **owned,
+		     struct urun_err **err)
+{
+	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
+	_cleanup_free_ char *cgpath = NULL;
+	char **paths = NULL, **first = NULL;
+	json_t *res;
+
+	if (l == NULL || linux_fields(linux_obj, &cgpath, &res, err) < 0 ||
+	    cg_resolve(l, cgpath, id, &paths, err) < 0)
+		return -1;
+	first = xcalloc(l->n, sizeof(char *));
+	for (size_t i = 0; i < l->n; i++)
+		if (paths[i])
+			first[i] = first_missing(l, i, paths[i]);
+	*path = cg_paths_encode(l, paths);
+	*owned = cg_owned_encode(l, paths, first);
+	cg_paths_free(paths, l->n);
+	cg_paths_free(first, l->n);
+	return 0;
+}
+
+bool
+urun_cgroup_owns_leaf(const char *path, const char *owned)
+{
+	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", NULL);
+	char **ps = NULL, **own = NULL;
+	bool all = l != NULL;
+
+	if (owned == NULL)
+		return true;	/* a state.json from before ownership was kept */
+	if (l == NULL || cg_paths_decode(l, path, &ps, NULL) < 0 ||
+	    cg_owned_decode(l, owned, &own, NULL) < 0)
+		all = false;
+	for (size_t i = 0; all && i < l->n; i++) {
+		size_t n = own[i] ? strlen(own[i]) : 0;
+
+		if (ps[i] && (own[i] == NULL || strncmp(own[i], ps[i], n) != 0 ||
+			      (ps[i][n] != '\0' && ps[i][n] != '/')))
+			all = false;
+	}
+	if (ps)
+		cg_paths_free(ps, l->n);
+	if (own)
+		cg_paths_free(own, l->n);
+	return all;
+}
+
+int
+urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path, char **owned,
 		  struct urun_err **err)
 {
 	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
 
-	return l ? cg_enter_at(l, id, linux_obj, pid, path, err) : -1;
+	return l ? cg_enter_at(l, id, linux_obj, pid, path, owned, err) : -1;
 }
 
 int
-urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err)
+cg_apply_at(const struct cg_layout *l, const char *path, json_t *resources,
+	    struct urun_err **err)
 {
-	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
 	struct cg_plan plan = { 0 };
 	char **paths = NULL, **dirs = NULL;
 	int ret = -1;
 
-	if (l == NULL || cg_plan_build(l, resources, &plan, err) < 0)
+	if (cg_plan_build(l, resources, &plan, err) < 0)
 		return -1;
 	if (cg_paths_decode(l, path, &paths, err) < 0)
 		goto out;
@@ -319,6 +439,41 @@ out:
 		cg_paths_free(dirs, l->n);
 	cg_plan_release(&plan);
 	return ret;
+}
+
+int
+urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err)
+{
+	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
+
+	return l ? cg_apply_at(l, path, resources, err) : -1;
+}
+
+bool
+urun_cgroup_resources_effective(json_t *resources)
+{
+	/* Whether a plan writes anything does not depend on where the
+	 * controllers are: plan against a host that has them all (each v1
+	 * controller on its own, every v2 one for unified), without reading
+	 * the real one. */
+	char none[] = "", top[] = "/";
+	struct cg_hier h[CG_NCTRL + 1];
+	struct cg_layout l = { .root = none, .mode = CG_MODE_HYBRID, .h = h, .n = CG_NCTRL + 1 };
+	struct cg_plan plan;
+	bool effective;
+
+	if (resources == NULL || json_is_null(resources) ||
+	    (json_is_object(resources) && json_object_size(resources) == 0))
+		return false;
+	for (int c = 0; c <= CG_NCTRL; c++)
+		h[c] = (struct cg_hier){ .dir = none, .mnt_root = top, .self = top,
+					 .ctrls = c < CG_NCTRL ? CG_BIT(c) : CG_BIT(CG_NCTRL) - 1,
+					 .v2 = c == CG_NCTRL };
+	if (cg_plan_build(&l, resources, &plan, NULL) < 0)
+		return true;
+	effective = plan.n > 0;
+	cg_plan_release(&plan);
+	return effective;
 }
 
 int

@@ -16,10 +16,13 @@ struct urun_err;
  * ("linux.resources.memory.limit: ..."). No side effects. */
 int urun_cgroup_validate(json_t *linux_obj, struct urun_err **err);
 /* Create the container's cgroup (linux.cgroupsPath, default "/urun/<id>"), apply
- * linux.resources, and move PID into it in every hierarchy. On success *path is
- * the cgroup path (to keep in state.json); on failure nothing is left. */
+ * linux.resources, and move PID into it in every hierarchy. An existing cgroup
+ * is used only when no process lives in it or below it (runc's "container's
+ * cgroup is not empty"). On success *path is the cgroup path and *owned says
+ * which directories urun made (both opaque strings to keep in state.json for
+ * urun_cgroup_destroy); on failure nothing is left. */
 int urun_cgroup_enter(const char *id, json_t *linux_obj, pid_t pid, char **path,
-		      struct urun_err **err);
+		      char **owned, struct urun_err **err);
 /* Apply RESOURCES (a linux.resources object) to an existing container cgroup. */
 int urun_cgroup_apply(const char *path, json_t *resources, struct urun_err **err);
 /* Move PID into an existing container cgroup (exec). */
@@ -28,10 +31,28 @@ int urun_cgroup_join(const char *path, pid_t pid, struct urun_err **err);
 int urun_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct urun_err **err);
 /* Freeze or thaw the container (pause/resume). */
 int urun_cgroup_freeze(const char *path, bool frozen, struct urun_err **err);
+/* What urun_cgroup_enter would return for ID and LINUX if it ran now: the
+ * path, and as owned the directories it would have to make. Create records
+ * both before entering, so a create killed inside enter leaves a record that
+ * removes only what it may have made. */
+int urun_cgroup_intended(const char *id, json_t *linux_obj, char **path, char **owned,
+			 struct urun_err **err);
+/* Whether urun made the leaf cgroup of PATH in every hierarchy (OWNED from
+ * enter or intended; NULL, an old state.json: true). Only then may the
+ * processes found in it be taken for the container's. */
+bool urun_cgroup_owns_leaf(const char *path, const char *owned);
 /* True when the container's cgroup is frozen. */
 bool urun_cgroup_frozen(const char *path);
-/* Remove the container's cgroup in every hierarchy (processes must be gone). */
-int urun_cgroup_destroy(const char *path, struct urun_err **err);
+/* Remove the cgroup directories urun made for the container (OWNED from
+ * urun_cgroup_enter; processes must be gone): the leaf with what the container
+ * made below it, then the parents urun made that are empty by now. A cgroup
+ * urun found already there is left alone. OWNED NULL (a state.json from
+ * before ownership was kept): the leaf, as urun always did. */
+int urun_cgroup_destroy(const char *path, const char *owned, struct urun_err **err);
+/* Whether RESOURCES (linux.resources) would write any cgroup file, on any
+ * host: an empty object, nulls and zero "unset" values do nothing. True for
+ * an invalid value. Reads nothing from the host. */
+bool urun_cgroup_resources_effective(json_t *resources);
 /* The "cgroup" object of features-linux.json. Caller decrefs. */
 json_t *urun_cgroup_features(void);
 

@@ -53,8 +53,9 @@ int cg_ctrl_from_name(const char *name, bool v2);
 int cg_owner(const struct cg_layout *l, enum cg_ctrl c);
 /* The v2 hierarchy, or -1. */
 int cg_v2_index(const struct cg_layout *l);
-/* Whether containers get a cgroup in H: controller hierarchies and v2, not
- * named v1 hierarchies such as name=systemd (those belong to their manager). */
+/* Whether containers get a cgroup in H: controller hierarchies, v2, and the
+ * named v1 hierarchy name=systemd (runc joins it too, so that the container
+ * leaves the caller's systemd cgroup); not other named hierarchies. */
 bool cg_used(const struct cg_hier *h);
 
 /* Map systemd's "slice:prefix:name" to a plain absolute path in *OUT. Returns
@@ -72,6 +73,13 @@ void cg_paths_free(char **paths, size_t n);
 char *cg_paths_encode(const struct cg_layout *l, char **paths);
 int cg_paths_decode(const struct cg_layout *l, const char *s, char ***paths,
 		    struct urun_err **err);
+/* Ownership (what state.json keeps next to the path): OWNED[i] is the topmost
+ * directory create made in hierarchy i, relative to its mount (PATHS[i] or
+ * one of its ancestors), NULL when it made none there. Encoded like the paths;
+ * "" when nothing was made. */
+char *cg_owned_encode(const struct cg_layout *l, char **paths, char **owned);
+int cg_owned_decode(const struct cg_layout *l, const char *s, char ***owned,
+		    struct urun_err **err);
 /* Where process PID is now, per hierarchy, relative to the mounts. */
 int cg_proc_paths(const struct cg_layout *l, pid_t pid, char ***paths, struct urun_err **err);
 /* Full directory of PATHS[i] in hierarchy I. */
@@ -85,6 +93,7 @@ struct cg_op {
 	char *alt_file;		/* written when FILE does not exist, may be NULL */
 	char *alt_value;	/* value for ALT_FILE (defaults to VALUE) */
 	bool optional;		/* no error when neither file exists */
+	bool check_below;	/* not a write: fail unless FILE (a usage) < VALUE */
 };
 
 struct cg_plan {
@@ -110,16 +119,27 @@ int cg_plan_blkio(const struct cg_layout *l, json_t *res, struct cg_plan *plan,
 int cg_plan_devices(const struct cg_layout *l, json_t *res, struct cg_plan *plan,
 		    struct urun_err **err);
 
+/* Check a linux.resources.unified key: a file name of the v2 hierarchy, never
+ * a cgroup interface file ("cgroup.procs" would move any host process). */
+int cg_unified_key_check(const char *key, const char *field, struct urun_err **err);
+
+/* Append the pids in DIR/cgroup.procs and in every cgroup below DIR. */
+int cg_collect_pids(const char *dir, pid_t **pids, size_t *n, struct urun_err **err);
+
 /* The operations behind the public API, on layout L. */
 int cg_enter_at(const struct cg_layout *l, const char *id, json_t *linux_obj, pid_t pid,
-		char **path, struct urun_err **err);
+		char **path, char **owned, struct urun_err **err);
 int cg_join_at(const struct cg_layout *l, const char *path, pid_t pid, struct urun_err **err);
 int cg_pids_at(const struct cg_layout *l, const char *path, pid_t **pids, size_t *n,
 	       struct urun_err **err);
 int cg_freeze_at(const struct cg_layout *l, const char *path, bool frozen,
 		 struct urun_err **err);
 bool cg_frozen_at(const struct cg_layout *l, const char *path);
-int cg_destroy_at(const struct cg_layout *l, const char *path, struct urun_err **err);
+int cg_destroy_at(const struct cg_layout *l, const char *path, const char *owned,
+		  struct urun_err **err);
+/* Apply RESOURCES to the existing cgroup PATH (update, device rules). */
+int cg_apply_at(const struct cg_layout *l, const char *path, json_t *resources,
+		struct urun_err **err);
 
 /* Small file helpers: -1 with errno. */
 int cg_write(const char *dir, const char *file, const char *value);

@@ -73,7 +73,7 @@ cg_v2_index(const struct cg_layout *l)
 bool
 cg_used(const struct cg_hier *h)
 {
-	return h->v2 || h->ctrls != 0;
+	return h->v2 || h->ctrls != 0 || (h->name && strcmp(h->name, "systemd") == 0);
 }
 
 /* Undo mountinfo's octal escapes (\040 for a space) in place. */
@@ -469,12 +469,31 @@ hier_key(const struct cg_hier *h)
 	return key;
 }
 
+/* "key:path" lines for the non-NULL entries of V. */
+static char *
+encode_lines(const struct cg_layout *l, char **v)
+{
+	char *s = xstrdup("");
+
+	for (size_t i = 0; i < l->n; i++) {
+		_cleanup_free_ char *key = NULL;
+		char *next;
+
+		if (v[i] == NULL)
+			continue;
+		key = hier_key(&l->h[i]);
+		next = xasprintf("%s%s%s:%s", s, s[0] ? "\n" : "", key, v[i]);
+		free(s);
+		s = next;
+	}
+	return s;
+}
+
 char *
 cg_paths_encode(const struct cg_layout *l, char **paths)
 {
 	const char *first = NULL;
 	bool uniform = true;
-	char *s = xstrdup("");
 
 	for (size_t i = 0; i < l->n; i++) {
 		if (paths[i] == NULL)
@@ -484,22 +503,44 @@ cg_paths_encode(const struct cg_layout *l, char **paths)
 		if (first == NULL)
 			first = paths[i];
 	}
-	if (uniform) {
-		free(s);
+	if (uniform)
 		return xstrdup(first ? first : "/");
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		_cleanup_free_ char *key = NULL;
-		char *next;
+	return encode_lines(l, paths);
+}
 
+/* Uniform only when every hierarchy the container uses has the same owned
+ * directory: a NULL among them (a cgroup that was already there) must stay
+ * NULL after decoding. */
+char *
+cg_owned_encode(const struct cg_layout *l, char **paths, char **owned)
+{
+	const char *first = NULL;
+	bool uniform = true, any = false;
+
+	for (size_t i = 0; i < l->n; i++) {
 		if (paths[i] == NULL)
 			continue;
-		key = hier_key(&l->h[i]);
-		next = xasprintf("%s%s%s:%s", s, s[0] ? "\n" : "", key, paths[i]);
-		free(s);
-		s = next;
+		any |= owned[i] != NULL;
+		if (owned[i] == NULL || (first && strcmp(first, owned[i]) != 0))
+			uniform = false;
+		if (first == NULL)
+			first = owned[i];
 	}
-	return s;
+	if (!any)
+		return xstrdup("");
+	if (uniform)
+		return xstrdup(first);
+	return encode_lines(l, owned);
+}
+
+int
+cg_owned_decode(const struct cg_layout *l, const char *s, char ***owned, struct urun_err **err)
+{
+	if (s[0] == '\0') {
+		*owned = xcalloc(l->n, sizeof(char *));
+		return 0;
+	}
+	return cg_paths_decode(l, s, owned, err);
 }
 
 int
@@ -518,12 +559,15 @@ cg_paths_decode(const struct cg_layout *l, const char *s, char ***paths, struct 
 	for (char *ln = strtok_r(copy, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(ln, ':');
 		_cleanup_free_ char *name = NULL;
+		unsigned ctrls;
 		int i;
 
 		if (colon == NULL || colon[1] != '/')
 			return urun_err_set(err, 0, "bad cgroup path '%s'", s);
 		*colon = '\0';
-		i = find_hier(l, ln[0] == '\0', parse_ctrls(ln, &name), name);
+		/* parse_ctrls sets NAME: call it before NAME is read. */
+		ctrls = parse_ctrls(ln, &name);
+		i = find_hier(l, ln[0] == '\0', ctrls, name);
 		if (i >= 0 && out[i] == NULL)
 			out[i] = xstrdup(colon + 1);
 		else if (i < 0)

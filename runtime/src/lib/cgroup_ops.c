@@ -65,9 +65,8 @@ procs_hier(const struct paths *ps)
 	return v2;
 }
 
-/* Append the pids in DIR/cgroup.procs and in every cgroup below DIR. */
-static int
-collect(const char *dir, pid_t **pids, size_t *n, struct urun_err **err)
+int
+cg_collect_pids(const char *dir, pid_t **pids, size_t *n, struct urun_err **err)
 {
 	_cleanup_free_ char *text = cg_read(dir, "cgroup.procs");
 	_cleanup_closedir_ DIR *d = NULL;
@@ -93,7 +92,7 @@ collect(const char *dir, pid_t **pids, size_t *n, struct urun_err **err)
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
 		sub = xasprintf("%s/%s", dir, de->d_name);
-		if (collect(sub, pids, n, err) < 0)
+		if (cg_collect_pids(sub, pids, n, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -113,7 +112,7 @@ cg_pids_at(const struct cg_layout *l, const char *path, pid_t **pids, size_t *n,
 	dir = dir_of(&ps, procs_hier(&ps));
 	if (dir == NULL)
 		return urun_err_set(err, ENOENT, "cgroup '%s': no hierarchy to list", path);
-	if (collect(dir, &out, &count, err) < 0) {
+	if (cg_collect_pids(dir, &out, &count, err) < 0) {
 		free(out);
 		return -1;
 	}
@@ -233,20 +232,61 @@ remove_cgroup(const char *dir, struct urun_err **err)
 	}
 }
 
+/* Whether directory OWNED is PATH or one of its ancestors. */
+static bool
+is_ancestor(const char *owned, const char *path)
+{
+	size_t n = strlen(owned);
+
+	return strncmp(owned, path, n) == 0 && (path[n] == '\0' || path[n] == '/') &&
+	       strcmp(owned, "/") != 0;
+}
+
+/* The parents of LEAF up to and including OWNED, deepest first, while they
+ * are empty: another container may still use a shared one such as /urun. */
+static void
+remove_parents(const struct cg_layout *l, size_t i, const char *leaf, const char *owned)
+{
+	_cleanup_free_ char *p = xstrdup(leaf);
+	char *slash;
+
+	while (strcmp(p, owned) != 0 && (slash = strrchr(p, '/')) != NULL && slash != p) {
+		_cleanup_free_ char *dir = NULL;
+
+		*slash = '\0';
+		dir = cg_dir(l, i, p);
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			break;
+	}
+}
+
 int
-cg_destroy_at(const struct cg_layout *l, const char *path, struct urun_err **err)
+cg_destroy_at(const struct cg_layout *l, const char *path, const char *owned,
+	      struct urun_err **err)
 {
 	_cleanup_(paths_release) struct paths ps = { .l = l };
+	_cleanup_(paths_release) struct paths own = { .l = l };
 	int ret = 0;
 
-	if (cg_paths_decode(l, path, &ps.p, err) < 0)
+	if (cg_paths_decode(l, path, &ps.p, err) < 0 ||
+	    (owned && cg_owned_decode(l, owned, &own.p, err) < 0))
 		return -1;
 	/* Every hierarchy is tried; the first error is reported. */
 	for (size_t i = 0; i < l->n; i++) {
 		_cleanup_free_ char *dir = dir_of(&ps, (int)i);
 
-		if (dir && remove_cgroup(dir, ret ? NULL : err) < 0)
+		if (dir == NULL)
+			continue;
+		/* Only what urun made: a cgroup that was there before create
+		 * (and the parents that were) stays. */
+		if (owned && (own.p[i] == NULL || !is_ancestor(own.p[i], ps.p[i])))
+			continue;
+		if (remove_cgroup(dir, ret ? NULL : err) < 0) {
 			ret = -1;
+			continue;
+		}
+		if (owned)
+			remove_parents(l, i, ps.p[i], own.p[i]);
 	}
 	return ret;
 }
@@ -276,9 +316,9 @@ urun_cgroup_frozen(const char *path)
 }
 
 int
-urun_cgroup_destroy(const char *path, struct urun_err **err)
+urun_cgroup_destroy(const char *path, const char *owned, struct urun_err **err)
 {
 	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", err);
 
-	return l ? cg_destroy_at(l, path, err) : -1;
+	return l ? cg_destroy_at(l, path, owned, err) : -1;
 }

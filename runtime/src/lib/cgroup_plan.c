@@ -4,6 +4,7 @@
  * blockIO and devices are in cgroup_plan_io.c. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,9 +107,29 @@ mem_parse(json_t *m, struct mem *o, struct urun_err **err)
 			  err) < 0 ||
 	    json_get_bool(m, "useHierarchy", RES ".memory.useHierarchy", &o->hierarchy, err) < 0)
 		return -1;
-	/* checkBeforeUpdate only matters to update: a new cgroup has no usage. */
+	/* 0 leaves the value as it is, as runc does: engines send the unset
+	 * fields of an update as 0 (-1 is "no limit"). */
+	o->has_limit &= o->limit != 0;
+	o->has_reservation &= o->reservation != 0;
+	o->has_swap &= o->swap != 0;
+	/* checkBeforeUpdate matters to update (a new cgroup has no usage). */
 	return json_get_bool(m, "checkBeforeUpdate", RES ".memory.checkBeforeUpdate",
 			     &o->check_before_update, err);
+}
+
+/* checkBeforeUpdate: refuse a limit below what the container already uses
+ * (runc: "rejecting memory limit below usage") instead of an OOM kill. */
+static void
+plan_usage_check(int h, const struct mem *m, const char *usage_file, struct cg_plan *p)
+{
+	struct cg_op *op;
+
+	if (!m->check_before_update || !m->has_limit || m->limit <= 0)
+		return;
+	op = cg_plan_add(p, h, RES ".memory.checkBeforeUpdate", usage_file,
+			 xasprintf("%" PRId64, m->limit));
+	op->check_below = true;
+	op->optional = true;
 }
 
 /* memory.swap.max from the v1-style memory+swap total (runc's conversion). */
@@ -133,6 +154,7 @@ v2_swap(const struct mem *m, char **out, struct urun_err **err)
 static int
 plan_memory_v2(int h, const struct mem *m, struct cg_plan *p, struct urun_err **err)
 {
+	plan_usage_check(h, m, "memory.current", p);
 	if (m->has_limit)
 		cg_plan_add(p, h, RES ".memory.limit", "memory.max", limit_str(m->limit, true));
 	if (m->has_reservation)
@@ -179,7 +201,15 @@ plan_memory(const struct cg_layout *l, json_t *res, struct cg_plan *p, struct ur
 	if (m.has_swappiness && m.swappiness > 100)
 		return urun_err_set(err, 0, "%s.memory.swappiness: %" PRIu64 " is not in [0, 100]",
 				    RES, m.swappiness);
-	/* The limit first: memsw (memory+swap) may not go below it. */
+	plan_usage_check(h, &m, "memory.usage_in_bytes", p);
+	/* An unlimited memory without a swap setting means both unlimited
+	 * (runc): memsw may not be below the limit. Without swap accounting
+	 * there is no memsw file. */
+	if (m.has_limit && m.limit == -1 && !m.has_swap)
+		cg_plan_add(p, h, RES ".memory.limit", "memory.memsw.limit_in_bytes",
+			    xstrdup("-1"))->optional = true;
+	/* The limit first: memsw (memory+swap) may not go below it. When the
+	 * new limit is above the old memsw, cg_plan_apply writes memsw first. */
 	if (m.has_limit)
 		cg_plan_add(p, h, RES ".memory.limit", "memory.limit_in_bytes",
 			    limit_str(m.limit, false));
@@ -225,6 +255,11 @@ cpu_parse(json_t *c, struct cpu *o, struct urun_err **err)
 	    json_get_str(c, "cpus", RES ".cpu.cpus", JSON_OPTIONAL, &o->cpus, err) < 0 ||
 	    json_get_str(c, "mems", RES ".cpu.mems", JSON_OPTIONAL, &o->mems, err) < 0)
 		return -1;
+	/* "" leaves the cpuset as it is (runc); writing it would empty it. */
+	if (o->cpus && o->cpus[0] == '\0')
+		free(steal_ptr(&o->cpus));
+	if (o->mems && o->mems[0] == '\0')
+		free(steal_ptr(&o->mems));
 	/* runtime-spec: burst MUST be no larger than a positive quota. */
 	if (o->has_burst && o->quota > 0 && o->burst > (uint64_t)o->quota)
 		return urun_err_set(err, 0, "%s.cpu.burst: %" PRIu64 " is larger than quota %"
@@ -490,6 +525,27 @@ plan_rdma(const struct cg_layout *l, json_t *res, struct cg_plan *p, struct urun
 	return 0;
 }
 
+int
+cg_unified_key_check(const char *key, const char *field, struct urun_err **err)
+{
+	/* Limits on the container's own subtree; every other cgroup.* file
+	 * acts on membership or on the tree itself: cgroup.procs and
+	 * cgroup.threads move any host process in (delete then kills it),
+	 * cgroup.kill, cgroup.freeze, cgroup.subtree_control, cgroup.type. */
+	static const char *const limits[] = { "cgroup.max.depth", "cgroup.max.descendants" };
+
+	if (key[0] == '\0' || key[0] == '.' || strchr(key, '/') || strstr(key, "..") ||
+	    !strchr(key, '.') || strpbrk(key, " \t\n"))
+		return urun_err_set(err, 0, "%s: not a cgroup file name", field);
+	if (strncmp(key, "cgroup.", 7) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (strcmp(key, limits[i]) == 0)
+			return 0;
+	return urun_err_set(err, 0, "%s: '%s' is a cgroup interface file, not a resource "
+			    "limit: refused", field, key);
+}
+
 /* unified: v2 files written as given, under the v2 cgroup (also on hybrid
  * hosts). A "ctrl.file" key needs CTRL in the v2 hierarchy; it is enabled in
  * the ancestors' cgroup.subtree_control. */
@@ -510,8 +566,8 @@ plan_unified(const struct cg_layout *l, json_t *res, struct cg_plan *p, struct u
 		if (!json_is_string(v))
 			return urun_err_set(err, 0, "%s: expected a string, got %s", path,
 					    json_type_name(v));
-		if (key[0] == '\0' || key[0] == '.' || strchr(key, '/') || !strchr(key, '.'))
-			return urun_err_set(err, 0, "%s: not a cgroup file name", path);
+		if (cg_unified_key_check(key, path, err) < 0)
+			return -1;
 		if (h < 0)
 			return urun_err_set(err, 0, "%s: no cgroup v2 hierarchy on this host", path);
 		if (c >= 0 && !(l->h[h].ctrls & CG_BIT(c)))
@@ -571,36 +627,91 @@ give_rt_budget(const char *dir, const char *value)
 	free(p);
 }
 
+/* checkBeforeUpdate: the usage in OP->file must be below the new limit. */
+static int
+check_below(const char *dir, const struct cg_op *op, struct urun_err **err)
+{
+	_cleanup_free_ char *usage = cg_read(dir, op->file);
+	long long u, limit = strtoll(op->value, NULL, 10);
+
+	if (usage == NULL)
+		return errno == ENOENT && op->optional ? 0 :
+		       urun_err_set(err, errno, "%s: read '%s/%s'", op->field, dir, op->file);
+	u = strtoll(usage, NULL, 10);
+	if (u >= limit)
+		return urun_err_set(err, 0, "%s: rejecting memory limit %lld below usage %lld",
+				    op->field, limit, u);
+	return 0;
+}
+
+/* v1: a memory limit above the current memory+swap limit is refused; when the
+ * plan also sets memsw, write that first (runc's order for raising both). */
+static int
+memsw_first(const struct cg_plan *plan, size_t i, const char *dir)
+{
+	for (size_t k = i + 1; k < plan->n; k++)
+		if (plan->ops[k].hier == plan->ops[i].hier &&
+		    strcmp(plan->ops[k].file, "memory.memsw.limit_in_bytes") == 0)
+			return cg_write(dir, plan->ops[k].file, plan->ops[k].value);
+	errno = EINVAL;
+	return -1;
+}
+
+/* One op, with its fallbacks; 0, or -1 with errno and *FILE, *VALUE as tried. */
+static int
+apply_op(const struct cg_plan *plan, size_t i, const char *dir, const char **file,
+	 const char **value)
+{
+	const struct cg_op *op = &plan->ops[i];
+	int e;
+
+	if (cg_write(dir, *file, *value) == 0)
+		return 0;
+	e = errno;
+	if (e == EINVAL && strcmp(*file, "cpu.rt_runtime_us") == 0) {
+		give_rt_budget(dir, *value);
+		if (cg_write(dir, *file, *value) == 0)
+			return 0;
+		e = errno;
+	}
+	if (e == EINVAL && strcmp(*file, "memory.limit_in_bytes") == 0 &&
+	    memsw_first(plan, i, dir) == 0) {
+		if (cg_write(dir, *file, *value) == 0)
+			return 0;
+		e = errno;
+	}
+	if (e == ENOENT && op->alt_file) {
+		*file = op->alt_file;
+		*value = op->alt_value ? op->alt_value : op->value;
+		if (cg_write(dir, *file, *value) == 0)
+			return 0;
+		e = errno;
+	}
+	errno = e;
+	return -1;
+}
+
 int
 cg_plan_apply(const struct cg_plan *plan, char **dirs, struct urun_err **err)
 {
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct cg_op *op = &plan->ops[i];
 		const char *dir = dirs[op->hier], *file = op->file, *value = op->value;
-		int e;
 
-		if (cg_write(dir, file, value) == 0)
+		if (op->check_below) {
+			if (check_below(dir, op, err) < 0)
+				return -1;
 			continue;
-		e = errno;
-		if (e == EINVAL && strcmp(file, "cpu.rt_runtime_us") == 0) {
-			give_rt_budget(dir, value);
-			if (cg_write(dir, file, value) == 0)
-				continue;
-			e = errno;
 		}
-		if (e == ENOENT && op->alt_file) {
-			file = op->alt_file;
-			value = op->alt_value ? op->alt_value : op->value;
-			if (cg_write(dir, file, value) == 0)
-				continue;
-			e = errno;
-		}
-		if (e == ENOENT && op->optional)
+		if (apply_op(plan, i, dir, &file, &value) == 0)
 			continue;
-		if (e == ENOENT)
+		if (errno == ENOENT && op->optional)
+			continue;
+		if (errno == ENOENT)
 			return urun_err_set(err, 0, "%s: the kernel has no '%s' in '%s'", op->field,
 					    op->file, dir);
-		return urun_err_set(err, e, "%s: write '%s' to '%s/%s'", op->field, value, dir, file);
+		return urun_err_set(err, errno, "%s: write '%s' to '%s/%s'", op->field, value, dir,
+				    file);
 	}
 	return 0;
 }

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "cgroup_int.h"
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
@@ -234,42 +233,32 @@ device_rules(const struct urun_spec *s)
 	return json_pack("{s:o}", "devices", rules);
 }
 
-/* The cgroup urun_cgroup_enter will make (the same resolution), so that it is
- * in the state before it exists: a create killed inside enter leaves a record
- * that delete follows. NULL when it cannot be known (enter then fails too). */
-static char *
-intended_cgroup(const char *id, json_t *linux_obj)
-{
-	_cleanup_layout_ struct cg_layout *l = cg_layout_load("", NULL);
-	json_t *given = json_object_get(linux_obj, "cgroupsPath");
-	char **paths = NULL, *enc;
-
-	if (l == NULL || cg_resolve(l, json_string_value(given), id, &paths, NULL) < 0)
-		return NULL;
-	enc = cg_paths_encode(l, paths);
-	cg_paths_free(paths, l->n);
-	return enc;
-}
-
-/* Create the cgroup and apply every resource but the device rules. */
+/* Create the cgroup and apply every resource but the device rules. What
+ * enter would make is in the state first: a create killed inside enter leaves
+ * a record that delete follows, and that names only what urun may have made. */
 static int
 enter_cgroup(struct creation *c, struct urun_err **err)
 {
 	_cleanup_json_ json_t *lnx = json_deep_copy(c->spec->linux_obj);
 	struct urun_state *st = c->st;
-	char *made = NULL;
+	char *path = NULL, *owned = NULL;
 
-	st->cgroup_path = intended_cgroup(c->o->id, c->spec->linux_obj);
-	if (st->cgroup_path && urun_state_save(st, err) < 0)
+	if (urun_cgroup_intended(c->o->id, c->spec->linux_obj, &st->cgroup_path,
+				 &st->cgroup_owned, err) < 0 || urun_state_save(st, err) < 0)
 		return -1;
 	json_object_del(json_object_get(lnx, "resources"), "devices");
-	free(st->cgroup_path);
-	st->cgroup_path = NULL;
 	/* On failure enter has removed what it made: nothing for undo to do
 	 * (the path may name a cgroup that existed before). */
-	if (urun_cgroup_enter(c->o->id, lnx, c->pid, &made, err) < 0)
+	if (urun_cgroup_enter(c->o->id, lnx, c->pid, &path, &owned, err) < 0) {
+		free(st->cgroup_path);
+		free(st->cgroup_owned);
+		st->cgroup_path = st->cgroup_owned = NULL;
 		return -1;
-	st->cgroup_path = made;
+	}
+	free(st->cgroup_path);
+	free(st->cgroup_owned);
+	st->cgroup_path = path;
+	st->cgroup_owned = owned;
 	return 0;
 }
 
@@ -392,7 +381,7 @@ undo(struct creation *c)
 		urun_hooks_run_warn(c->spec->hooks, "poststop", state);
 	}
 	if (c->st->cgroup_path)
-		urun_cgroup_destroy(c->st->cgroup_path, NULL);
+		urun_cgroup_destroy(c->st->cgroup_path, c->st->cgroup_owned, NULL);
 	urun_state_remove(c->st, NULL);
 }
 

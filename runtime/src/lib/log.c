@@ -63,8 +63,10 @@ log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	}
 	va_end(ap);
-	/* With --log the file is the only sink, as runc: callers such as
-	 * containerd read it; without it warnings go to stderr. */
+	/* With --log the file is the only sink but for errors, as runc (its
+	 * fatal() prints to both): callers such as containerd read the file,
+	 * and stderr may be the container's own (create hands it to the
+	 * container; conmon logs it). Without --log, stderr, as runc. */
 	if (log_cfg.file) {
 		if (log_cfg.format == LOG_JSON)
 			log_json(log_cfg.file, level_names[level], msg);
@@ -72,7 +74,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 			fprintf(log_cfg.file, "%s: %s\n", level_names[level], msg);
 		fflush(log_cfg.file);
 	}
-	if (!log_cfg.file || level <= LOG_WARN) {
+	if (!log_cfg.file || level == LOG_ERROR) {
 		if (log_cfg.format == LOG_JSON && !log_cfg.file)
 			log_json(stderr, level_names[level], msg);
 		else if (level == LOG_ERROR)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Warnings and debug messages: to stderr and, with --log, to a file, as text or
- * as one JSON object per line {"level","msg","time"} (runc's --log-format). */
+/* Warnings and debug messages, as runc routes them: without --log to stderr;
+ * with --log to that file only (errors to stderr too), as text or as one JSON
+ * object per line {"level","msg","time"} (runc's --log-format). During create
+ * stderr is also the container's (conmon logs it as container output), so
+ * urun warns only about settings it really ignores. */
 #ifndef URUN_LOG_H
 #define URUN_LOG_H
 

@@ -313,15 +313,16 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 {
 	json_int_t pid = 0, start = 0, owner = 0;
 	const char *bundle = NULL, *rootfs = NULL, *created = NULL, *ver = NULL;
-	const char *cgroup = NULL;
+	const char *cgroup = NULL, *owned = NULL;
 	int rootless = 0, creating = 0;
 	json_t *ann = NULL;
 	json_error_t jerr;
 
-	if (json_unpack_ex(doc, &jerr, 0, "{s:I, s?I, s:s, s?s, s?s, s?I, s?s, s?s, s?b, s?b, s?o}",
+	if (json_unpack_ex(doc, &jerr, 0, "{s:I, s?I, s:s, s?s, s?s, s?I, s?s, s?s, s?s, s?b, s?b, s?o}",
 			   "pid", &pid, "urun_start_time", &start, "bundle", &bundle,
 			   "rootfs", &rootfs, "created", &created, "owner", &owner,
-			   "ociVersion", &ver, "urun_cgroup", &cgroup, "urun_rootless", &rootless,
+			   "ociVersion", &ver, "urun_cgroup", &cgroup, "urun_cgroup_owned", &owned,
+			   "urun_rootless", &rootless,
 			   "urun_creating", &creating, "annotations", &ann) < 0)
 		return urun_err_set(err, 0, "state.json of '%s': %s", st->id, jerr.text);
 	st->pid = (pid_t)pid;
@@ -332,6 +333,7 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 	st->owner = (uid_t)owner;
 	st->oci_version = xstrdup(ver ? ver : "1.3.0");
 	st->cgroup_path = cgroup ? xstrdup(cgroup) : NULL;
+	st->cgroup_owned = owned ? xstrdup(owned) : NULL;
 	st->rootless = rootless;
 	st->creating = creating;
 	st->annotations = json_incref(ann);
@@ -345,14 +347,15 @@ journal_read(struct urun_state *st)
 	_cleanup_free_ char *path = xasprintf("%s/journal.json", st->dir);
 	_cleanup_json_ json_t *doc = json_load_file(path, 0, NULL);
 	json_int_t pid = 0, start = 0;
-	const char *cgroup = NULL;
+	const char *cgroup = NULL, *owned = NULL;
 
-	if (doc == NULL || json_unpack(doc, "{s?I, s?I, s?s}", "pid", &pid, "start_time", &start,
-				       "cgroup", &cgroup) < 0)
+	if (doc == NULL || json_unpack(doc, "{s?I, s?I, s?s, s?s}", "pid", &pid, "start_time",
+				       &start, "cgroup", &cgroup, "cgroup_owned", &owned) < 0)
 		return;
 	st->pid = pid > 0 && pid <= INT32_MAX ? (pid_t)pid : 0;
 	st->start_time = (uint64_t)start;
 	st->cgroup_path = cgroup ? xstrdup(cgroup) : NULL;
+	st->cgroup_owned = owned ? xstrdup(owned) : NULL;
 }
 
 static int
@@ -364,6 +367,8 @@ journal_write(const struct urun_state *st, struct urun_err **err)
 
 	if (st->cgroup_path)
 		json_object_set_new(o, "cgroup", json_string(st->cgroup_path));
+	if (st->cgroup_owned)
+		json_object_set_new(o, "cgroup_owned", json_string(st->cgroup_owned));
 	text = json_dumps(o, JSON_COMPACT);
 	return write_file_atomic_at(st->dir_fd, "journal.json", text, strlen(text), 0600, err);
 }
@@ -482,6 +487,8 @@ urun_state_save(const struct urun_state *st, struct urun_err **err)
 	json_object_del(o, "status");
 	if (st->cgroup_path)
 		json_object_set_new(o, "urun_cgroup", json_string(st->cgroup_path));
+	if (st->cgroup_owned)
+		json_object_set_new(o, "urun_cgroup_owned", json_string(st->cgroup_owned));
 	if (journal_write(st, err) < 0)
 		return -1;
 	text = json_dumps(o, JSON_COMPACT);
@@ -508,6 +515,7 @@ urun_state_free(struct urun_state *st)
 	free(st->created);
 	free(st->oci_version);
 	free(st->cgroup_path);
+	free(st->cgroup_owned);
 	json_decref(st->annotations);
 	free(st);
 }

@@ -30,6 +30,7 @@ struct urun_state {
 	uid_t owner;
 	char *oci_version;
 	char *cgroup_path;	/* NULL when no cgroup was set up */
+	char *cgroup_owned;	/* the cgroup directories urun made (cgroup.h); NULL: unknown */
 	bool rootless;
 	bool creating;		/* create has not finished (or died: see the lock) */
 	bool locked;		/* we hold dir_fd's flock */

@@ -86,7 +86,11 @@ kill_cgroup(const struct urun_state *st)
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0, live = 0;
 
-	if (st->cgroup_path == NULL || urun_cgroup_pids(st->cgroup_path, &pids, &n, NULL) < 0)
+	/* A create that died before its cgroup was made may have recorded a
+	 * cgroup that was there before: its processes are not the container's. */
+	if (st->cgroup_path == NULL || (st->creating && !urun_cgroup_owns_leaf(st->cgroup_path,
+									       st->cgroup_owned)) ||
+	    urun_cgroup_pids(st->cgroup_path, &pids, &n, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		bool alive = false;
@@ -120,7 +124,7 @@ urun_state_reap(const struct urun_state *st, struct urun_err **err)
 					    "after SIGKILL", st->id, live);
 		nap_ms(i < 20 ? 1 : 10);
 	}
-	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, err) < 0)
+	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, st->cgroup_owned, err) < 0)
 		return urun_err_wrap(err, "container '%s'", st->id);
 	return 0;
 }

@@ -2,6 +2,7 @@
 /* Applying the support table (support.h) to a config document. */
 #include <string.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "error.h"
 #include "log.h"
@@ -56,6 +57,47 @@ first_leaf(const char *path, json_t *v)
 	return xstrdup(path);
 }
 
+/* Whether the value of an ignored field would do anything. Engines send empty
+ * sections whatever the setting (podman: "resources": {} for every rootless
+ * container): null, "", {} and [] warn about nothing. linux.resources is
+ * judged by its cgroup plan; below it a 0 means "leave as is" (runc), as for
+ * memory.kernel. */
+static bool
+value_effect(json_t *v, bool zero_unset)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, child)
+			if (value_effect(child, zero_unset))
+				return true;
+		return false;
+	}
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+			if (value_effect(child, zero_unset))
+				return true;
+		return false;
+	}
+	if (json_is_string(v))
+		return json_string_value(v)[0] != '\0';
+	if (zero_unset && json_is_number(v))
+		return json_number_value(v) != 0;
+	return !json_is_null(v);
+}
+
+static bool
+has_effect(const char *path, json_t *v)
+{
+	if (v == NULL)		/* a "path=value" row: the value is the setting */
+		return true;
+	if (strcmp(path, "linux.resources") == 0)
+		return urun_cgroup_resources_effective(v);
+	return value_effect(v, strncmp(path, "linux.resources.", 16) == 0);
+}
+
 /* Judge PATH (present in the document, value V); 1 = descend, 0 = stop,
  * -1 = rejected. */
 static int
@@ -74,7 +116,7 @@ judge(struct walk *w, const char *path, const char *shown, json_t *v_json)
 				    w->unpriv ? " unprivileged" : "", row->reason);
 	}
 	if (v == IGNORED) {
-		if (!json_object_get(w->warned, path)) {
+		if (!json_object_get(w->warned, path) && has_effect(path, v_json)) {
 			log_warn("%s: ignored%s: %s", path, w->unpriv ? " unprivileged" : "",
 				 row->reason);
 			json_object_set_new(w->warned, path, json_true());

@@ -84,10 +84,13 @@ man(void)
 	       ".SH SYNOPSIS\n.B urun\n[\\-\\-root DIR] [\\-\\-log FILE] [\\-\\-log\\-format text|json] "
 	       "[\\-\\-debug] [\\-\\-systemd\\-cgroup] [\\-\\-rootless auto|true|false] COMMAND ...\n"
 	       ".SH DESCRIPTION\nurun runs OCI bundles with runc's command line: create, start, state, "
-	       "kill, delete, run, exec, list, ps, pause, resume, spec, features. It runs as root and "
+	       "kill, delete, run, exec, list, ps, pause, resume, update, spec, features. It runs as root and "
 	       "unprivileged (a user namespace mapping the caller; no setuid helper, no /etc/subuid).\n"
 	       ".PP\n\\-\\-systemd\\-cgroup is accepted for compatibility; urun has no systemd "
 	       "driver and maps a \"slice:prefix:name\" cgroupsPath to a plain path.\n"
+	       ".PP\nupdate [\\-r FILE|\\-] [runc's resource flags] ID changes the cgroup limits of a "
+	       "live container, validated as at create and kept in its config.json; device rules "
+	       "are not changed, as with runc.\n"
 	       ".SH SUPPORTED FEATURES\n");
 	man_list(SUPPORTED);
 	printf(".SH IGNORED FEATURES\nThe container runs; urun logs a warning naming the field.\n");

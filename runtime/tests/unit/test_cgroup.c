@@ -131,7 +131,7 @@ test_layout_hybrid(void **state)
 	assert_true(l->h[v2].v2);
 	assert_int_equal(l->h[v2].ctrls, CG_BIT(CG_HUGETLB));
 	assert_string_equal(l->h[sd].name, "systemd");
-	assert_false(cg_used(&l->h[sd]));
+	assert_true(cg_used(&l->h[sd]));	/* joined, as runc does */
 	assert_int_equal(cg_owner(l, CG_MEMORY), mem);
 	assert_int_equal(cg_owner(l, CG_HUGETLB), v2);
 	assert_int_equal(cg_owner(l, CG_NET_CLS), -1);
@@ -235,7 +235,7 @@ test_resolve(void **state)
 	/* Relative: below the caller's cgroup, per hierarchy. */
 	expect_path(l, "x/y", mem, "/process_api/abc/x/y");
 	expect_path(l, "x/y", cpu, "/x/y");
-	expect_path(l, "x/y", sd, "(unused)");
+	expect_path(l, "x/y", sd, "/x/y");
 	/* systemd "slice:prefix:name". */
 	expect_path(l, "system.slice:docker:abc", cpu, "/system.slice/docker-abc.scope");
 	expect_path(l, "a-b-c.slice:p:n", cpu, "/a.slice/a-b.slice/a-b-c.slice/p-n.scope");
@@ -268,7 +268,7 @@ test_encode_decode(void **state)
 	s = cg_paths_encode(l, paths);
 	assert_non_null(strstr(s, "memory:/process_api/abc/rel\n"));
 	assert_non_null(strstr(s, "\n:/rel"));
-	assert_null(strstr(s, "systemd"));
+	assert_non_null(strstr(s, "name=systemd:/rel"));
 	assert_int_equal(cg_paths_decode(l, s, &back, &err), 0);
 	for (size_t i = 0; i < l->n; i++) {
 		if (paths[i] == NULL)
@@ -300,8 +300,8 @@ plan_text(const struct cg_layout *l, const char *resources, struct urun_err **er
 	}
 	for (size_t i = 0; i < plan.n; i++) {
 		const char *d = strrchr(l->h[plan.ops[i].hier].dir, '/') + 1;
-		char *next = xasprintf("%s%s:%s=%s%s%s\n", out, d, plan.ops[i].file,
-				       plan.ops[i].value, plan.ops[i].alt_file ? " | " : "",
+		char *next = xasprintf("%s%s:%s%s%s%s%s\n", out, d, plan.ops[i].file,
+				       plan.ops[i].check_below ? "<" : "=", plan.ops[i].value, plan.ops[i].alt_file ? " | " : "",
 				       plan.ops[i].alt_file ? plan.ops[i].alt_file : "");
 
 		free(out);
@@ -346,6 +346,7 @@ test_plan_hybrid(void **state)
 		    "\"kernel\": -1, \"kernelTCP\": 5, \"swappiness\": 10, "
 		    "\"disableOOMKiller\": true, \"useHierarchy\": true, "
 		    "\"checkBeforeUpdate\": true}}",
+		    "memory:memory.usage_in_bytes<67108864\n"
 		    "memory:memory.limit_in_bytes=67108864\n"
 		    "memory:memory.memsw.limit_in_bytes=-1\n"
 		    "memory:memory.soft_limit_in_bytes=1024\n"
@@ -559,7 +560,7 @@ test_destroy_fake(void **state)
 	free(d);
 	d = xasprintf("%s/sys/fs/cgroup/memory/urun/c", f->dir);
 	assert_int_equal(mkdir_p(d, 0755, NULL), 0);
-	if (cg_destroy_at(l, "/urun/c", &err) < 0)
+	if (cg_destroy_at(l, "/urun/c", NULL, &err) < 0)
 		fail_msg("%s", err->msg);
 	assert_int_equal(access(d, F_OK), -1);
 	free(d);
@@ -588,6 +589,191 @@ test_freeze_v2_fake(void **state)
 	assert_string_equal(v, "1");
 	free(v);
 	assert_true(cg_frozen_at(l, "/c"));
+	cg_layout_free(l);
+}
+
+
+/* 0 and "" leave a value as it is (runc; engines send unset fields so);
+ * -1 for memory on v1 also lifts memory+swap. */
+static void
+test_plan_unset_values(void **state)
+{
+	struct fixture *f = *state;
+	struct cg_layout *l = fake(f->dir, hybrid_mountinfo, hybrid_cgroup, "hugetlb\n");
+	struct cg_layout *l2 = NULL;
+
+	expect_plan(l, "{\"memory\": {\"limit\": 0, \"reservation\": 0, \"swap\": 0, "
+		    "\"kernel\": 0}, \"cpu\": {\"cpus\": \"\", \"mems\": \"\", \"shares\": 0}, "
+		    "\"blockIO\": {\"weight\": 0}}", "");
+	expect_plan(l, "{\"memory\": {\"limit\": -1}}",
+		    "memory:memory.memsw.limit_in_bytes=-1\n"
+		    "memory:memory.limit_in_bytes=-1\n");
+	expect_plan(l, "{\"memory\": {\"limit\": -1, \"swap\": 4096}}",
+		    "memory:memory.limit_in_bytes=-1\n"
+		    "memory:memory.memsw.limit_in_bytes=4096\n");
+	cg_layout_free(l);
+	remove_tree(f->dir, NULL);
+	mkdir(f->dir, 0700);
+	l2 = fake(f->dir, v2_mountinfo, "0::/\n", "cpu memory pids\n");
+	expect_plan(l2, "{\"memory\": {\"limit\": 1000, \"checkBeforeUpdate\": true}}",
+		    "cgroup:memory.current<1000\ncgroup:memory.max=1000\n");
+	cg_layout_free(l2);
+}
+
+/* unified keys: files of the container's own cgroup, never the interface
+ * files that move or kill processes or reshape the tree. */
+static void
+test_unified_keys(void **state)
+{
+	static const char *const refused[] = {
+		"cgroup.procs", "cgroup.threads", "cgroup.kill", "cgroup.freeze",
+		"cgroup.subtree_control", "cgroup.type", "cgroup.stat",
+	};
+	static const char *const bad_names[] = { "a/b", "../cgroup.procs", "memory..max",
+						 "..", ".x", "nodot", "memory.max ", "" };
+	struct fixture *f = *state;
+	struct cg_layout *l = fake(f->dir, v2_mountinfo, "0::/\n", "cpu memory pids\n");
+	struct urun_err *err = NULL;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char *res = xasprintf("{\"unified\": {\"%s\": \"1\"}}", refused[i]);
+		char *want = xasprintf("linux.resources.unified[\"%s\"]: '%s' is a cgroup "
+				       "interface file", refused[i], refused[i]);
+
+		expect_plan_error(l, res, want);
+		free(res);
+		free(want);
+	}
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		assert_int_equal(cg_unified_key_check(bad_names[i], "k", &err), -1);
+		assert_non_null(strstr(err->msg, "k: not a cgroup file name"));
+		urun_err_free(&err);
+	}
+	expect_plan(l, "{\"unified\": {\"cgroup.max.descendants\": \"10\", "
+		    "\"memory.high\": \"100000\"}}",
+		    "cgroup:cgroup.max.descendants=10\ncgroup:memory.high=100000\n");
+	cg_layout_free(l);
+}
+
+static bool
+exists(const char *root, const char *rel)
+{
+	char *p = xasprintf("%s/%s", root, rel);
+	bool r = access(p, F_OK) == 0;
+
+	free(p);
+	return r;
+}
+
+static void
+mkdirs(const char *root, const char *rel)
+{
+	char *p = xasprintf("%s/%s", root, rel);
+
+	assert_int_equal(mkdir_p(p, 0755, NULL), 0);
+	free(p);
+}
+
+/* An existing cgroup with a process in a child cgroup is someone else's:
+ * refused, and what create made in the hierarchies before is undone. */
+static void
+test_enter_refuses_busy_cgroup(void **state)
+{
+	struct fixture *f = *state;
+	struct cg_layout *l = fake(f->dir, v1_mountinfo, v1_cgroup, NULL);
+	json_t *lnx = json_loads("{\"cgroupsPath\": \"/busy\"}", 0, NULL);
+	struct urun_err *err = NULL;
+	char *path = NULL, *owned = NULL, *d;
+
+	/* cpu,cpuacct comes first and gets a new directory; memory has one. */
+	mkdirs(f->dir, "sys/fs/cgroup/cpu,cpuacct");
+	put(f->dir, "sys/fs/cgroup/my memory/busy/cgroup.procs", "");
+	put(f->dir, "sys/fs/cgroup/my memory/busy/inner/cgroup.procs", "4242\n");
+	assert_int_equal(cg_enter_at(l, "c1", lnx, 1, &path, &owned, &err), -1);
+	if (strstr(err->msg, "linux.cgroupsPath: container's cgroup is not empty") == NULL ||
+	    strstr(err->msg, "(pid 4242)") == NULL)
+		fail_msg("%s", err->msg);
+	urun_err_free(&err);
+	d = xasprintf("%s/sys/fs/cgroup/cpu,cpuacct/busy", f->dir);
+	assert_int_equal(access(d, F_OK), -1);	/* made, then rolled back */
+	free(d);
+	d = xasprintf("%s/sys/fs/cgroup/my memory/busy/inner/cgroup.procs", f->dir);
+	assert_int_equal(access(d, F_OK), 0);	/* theirs, untouched */
+	free(d);
+	json_decref(lnx);
+	cg_layout_free(l);
+}
+
+/* delete removes the directories create made and nothing else. */
+static void
+test_destroy_owned(void **state)
+{
+	struct fixture *f = *state;
+	struct cg_layout *l = fake(f->dir, hybrid_mountinfo, hybrid_cgroup, "hugetlb\n");
+	struct urun_err *err = NULL;
+
+	/* Made /pre/new and /pre/new/leaf under an existing /pre. */
+	mkdirs(f->dir, "sys/fs/cgroup/memory/pre/new/leaf/nested");
+	mkdirs(f->dir, "sys/fs/cgroup/cpu/pre/new/leaf");
+	assert_int_equal(cg_destroy_at(l, "/pre/new/leaf", "/pre/new", &err), 0);
+	assert_false(exists(f->dir, "sys/fs/cgroup/memory/pre/new"));
+	assert_false(exists(f->dir, "sys/fs/cgroup/cpu/pre/new"));
+	assert_true(exists(f->dir, "sys/fs/cgroup/memory/pre"));
+	/* Found /keep already there: nothing goes. */
+	mkdirs(f->dir, "sys/fs/cgroup/memory/keep");
+	assert_int_equal(cg_destroy_at(l, "/keep", "", &err), 0);
+	assert_true(exists(f->dir, "sys/fs/cgroup/memory/keep"));
+	/* Made it in memory only; an owned dir that is not an ancestor of the
+	 * path (a tampered state) is ignored. */
+	mkdirs(f->dir, "sys/fs/cgroup/cpu/keep");
+	assert_int_equal(cg_destroy_at(l, "/keep", "memory:/keep\ncpu:/other", &err), 0);
+	assert_false(exists(f->dir, "sys/fs/cgroup/memory/keep"));
+	assert_true(exists(f->dir, "sys/fs/cgroup/cpu/keep"));
+	/* A parent it made that another container uses now stays. */
+	mkdirs(f->dir, "sys/fs/cgroup/memory/shared/a");
+	mkdirs(f->dir, "sys/fs/cgroup/memory/shared/b");
+	assert_int_equal(cg_destroy_at(l, "/shared/a", "/shared", &err), 0);
+	assert_false(exists(f->dir, "sys/fs/cgroup/memory/shared/a"));
+	assert_true(exists(f->dir, "sys/fs/cgroup/memory/shared/b"));
+	cg_layout_free(l);
+}
+
+static void
+test_owned_encode(void **state)
+{
+	struct fixture *f = *state;
+	struct cg_layout *l = fake(f->dir, hybrid_mountinfo, hybrid_cgroup, "hugetlb\n");
+	int mem = hier_of(l, "/memory"), sd = hier_of(l, "/systemd");
+	struct urun_err *err = NULL;
+	char **paths = NULL, **owned = xcalloc(l->n, sizeof(char *)), **back = NULL, *s;
+
+	assert_int_equal(cg_resolve(l, "/a/b", "c1", &paths, &err), 0);
+	s = cg_owned_encode(l, paths, owned);
+	assert_string_equal(s, "");
+	free(s);
+	for (size_t i = 0; i < l->n; i++)
+		owned[i] = xstrdup("/a");
+	s = cg_owned_encode(l, paths, owned);
+	assert_string_equal(s, "/a");
+	free(s);
+	/* /a was already there in name=systemd: that NULL must survive. */
+	free(owned[sd]);
+	owned[sd] = NULL;
+	free(owned[mem]);
+	owned[mem] = xstrdup("/a/b");
+	s = cg_owned_encode(l, paths, owned);
+	assert_non_null(strstr(s, "memory:/a/b"));
+	assert_null(strstr(s, "systemd"));
+	assert_int_equal(cg_owned_decode(l, s, &back, &err), 0);
+	assert_null(back[sd]);
+	assert_string_equal(back[mem], "/a/b");
+	free(s);
+	cg_paths_free(back, l->n);
+	assert_int_equal(cg_owned_decode(l, "", &back, &err), 0);
+	assert_null(back[mem]);
+	cg_paths_free(back, l->n);
+	cg_paths_free(owned, l->n);
+	cg_paths_free(paths, l->n);
 	cg_layout_free(l);
 }
 
@@ -690,7 +876,7 @@ test_root_enter_for_real(void **state)
 {
 	struct urun_err *err = NULL;
 	struct cg_layout *l;
-	char *path = NULL, *dir;
+	char *path = NULL, *owned = NULL, *dir;
 	json_t *lnx;
 	pid_t pid;
 
@@ -702,20 +888,22 @@ test_root_enter_for_real(void **state)
 	lnx = json_loads("{\"cgroupsPath\": \"/urun-test/t1\", \"resources\": {"
 			 "\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 10}}}", 0, NULL);
 	pid = spawn_sleeper();
-	if (urun_cgroup_enter("t1", lnx, pid, &path, &err) < 0)
+	if (urun_cgroup_enter("t1", lnx, pid, &path, &owned, &err) < 0)
 		fail_msg("%s", err->msg);
 	assert_string_equal(path, "/urun-test/t1");
+	assert_string_equal(owned, "/urun-test");
 	root_roundtrip(l, path, pid);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	if (urun_cgroup_destroy(path, &err) < 0)
+	if (urun_cgroup_destroy(path, owned, &err) < 0)
 		fail_msg("%s", err->msg);
-	dir = cg_dir(l, (size_t)cg_owner(l, CG_PIDS), path);
-	assert_int_equal(access(dir, F_OK), -1);
+	dir = cg_dir(l, (size_t)cg_owner(l, CG_PIDS), "/urun-test");
+	assert_int_equal(access(dir, F_OK), -1);	/* the parent it made too */
 	free(dir);
 	free(path);
+	free(owned);
 	json_decref(lnx);
-	assert_int_equal(cg_destroy_at(l, "/urun-test", NULL), 0);
+	assert_int_equal(cg_destroy_at(l, "/urun-test", NULL, NULL), 0);
 	cg_layout_free(l);
 }
 
@@ -725,7 +913,7 @@ test_root_enter_rolls_back(void **state)
 {
 	struct urun_err *err = NULL;
 	struct cg_layout *l;
-	char *path = NULL, *dir, *v;
+	char *path = NULL, *owned = NULL, *dir, *v;
 	json_t *lnx;
 	pid_t pid;
 
@@ -737,7 +925,7 @@ test_root_enter_rolls_back(void **state)
 	lnx = json_loads("{\"cgroupsPath\": \"/urun-test/rb/t2\", \"resources\": {"
 			 "\"pids\": {\"limit\": 10}, \"cpu\": {\"cpus\": \"100000\"}}}", 0, NULL);
 	pid = spawn_sleeper();
-	assert_int_equal(urun_cgroup_enter("t2", lnx, pid, &path, &err), -1);
+	assert_int_equal(urun_cgroup_enter("t2", lnx, pid, &path, &owned, &err), -1);
 	assert_non_null(strstr(err->msg, "linux.resources.cpu.cpus"));
 	urun_err_free(&err);
 	dir = cg_dir(l, (size_t)cg_owner(l, CG_PIDS), "/urun-test/rb");
@@ -749,7 +937,7 @@ test_root_enter_rolls_back(void **state)
 	waitpid(pid, NULL, 0);
 	free(v);
 	json_decref(lnx);
-	assert_int_equal(cg_destroy_at(l, "/urun-test", NULL), 0);
+	assert_int_equal(cg_destroy_at(l, "/urun-test", NULL, NULL), 0);
 	cg_layout_free(l);
 }
 
@@ -771,6 +959,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_freeze_pids_destroy_fake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_fake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_freeze_v2_fake, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_unset_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unified_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enter_refuses_busy_cgroup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_owned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owned_encode, setup, teardown),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_root_enter_for_real),

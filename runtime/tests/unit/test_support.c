@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "features_doc.h"
+#include "log.h"
 #include "support.h"
 #include "util.h"
 
@@ -182,6 +184,69 @@ test_ignored_unprivileged_runs(void **state)
 	json_decref(doc);
 }
 
+
+/* The warnings support_check writes, through a --log file (log.h: with a
+ * file, warnings go there only). */
+static char *
+warnings_for(const char *config, bool unpriv)
+{
+	char path[] = "/tmp/urun-test-log-XXXXXX";
+	int fd = mkstemp(path);
+	json_t *doc = json_loads(config, 0, NULL);
+	struct urun_err *err = NULL;
+	char *text = NULL;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_non_null(doc);
+	assert_int_equal(log_init(path, LOG_TEXT, 0), 0);
+	assert_int_equal(support_check(doc, unpriv, &err), 0);
+	log_close();
+	assert_int_equal(read_file(path, &text, NULL, NULL), 0);
+	unlink(path);
+	json_decref(doc);
+	return text;
+}
+
+/* Only settings that would do something are warned about: podman sends
+ * "resources": {} for every rootless container. */
+static void
+test_ignored_without_effect_is_quiet(void **state)
+{
+	static const char *const quiet[] = {
+		"{\"linux\":{\"resources\":{}}}",
+		"{\"linux\":{\"resources\":null}}",
+		"{\"linux\":{\"resources\":{\"memory\":{}, \"cpu\":{\"cpus\":\"\"}, "
+		"\"devices\":[]}}}",
+		"{\"linux\":{\"resources\":{\"memory\":{\"limit\":0,\"kernel\":0}}}}",
+		"{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[]}}}",
+		"{\"windows\":{}}",
+	};
+	char *text;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+		text = warnings_for(quiet[i], true);
+		if (text[0] != '\0')
+			fail_msg("%s: warned '%s'", quiet[i], text);
+		free(text);
+	}
+	text = warnings_for("{\"linux\":{\"resources\":{\"pids\":{\"limit\":10}}}}", true);
+	assert_non_null(strstr(text, "warning: linux.resources: ignored unprivileged"));
+	free(text);
+	text = warnings_for("{\"process\":{\"user\":{\"additionalGids\":[0]}}}", true);
+	assert_non_null(strstr(text, "process.user.additionalGids: ignored unprivileged"));
+	free(text);
+	/* As root: memory.kernel is ignored when set, quiet when 0. */
+	text = warnings_for("{\"linux\":{\"resources\":{\"memory\":{\"kernel\":1048576}}}}",
+			    false);
+	assert_non_null(strstr(text, "linux.resources.memory.kernel: ignored"));
+	free(text);
+	text = warnings_for("{\"linux\":{\"resources\":{\"memory\":{\"kernel\":0}}}}", false);
+	assert_string_equal(text, "");
+	free(text);
+}
+
 static void
 test_features_declares_table(void **state)
 {
@@ -213,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_rejected_field_fails_naming_it),
 		cmocka_unit_test(test_value_row_rejects_one_value),
 		cmocka_unit_test(test_ignored_unprivileged_runs),
+		cmocka_unit_test(test_ignored_without_effect_is_quiet),
 		cmocka_unit_test(test_features_declares_table),
 	};
 

@@ -37,6 +37,8 @@ struct mount_op {
 	int userns_fd;		/* the mapping's user namespace, set by the caller */
 	bool copy_up;		/* tmpcopyup: the tmpfs starts with what it covers */
 	enum proc_dest proc_dest;	/* of target */
+	bool real_dir;		/* proc, sysfs, or at /proc or /sys: never through a
+				 * symlink in the destination's place */
 };
 
 /* Turn one config mount into an op; errors name the option ("unknown mount

@@ -456,11 +456,12 @@ check_proc_source(const struct mount_op *op, struct urun_err **err)
 	return 0;
 }
 
-/* proc and sysfs go on a directory, never through a symlink in its place
- * (CVE-2023-27561: an image's /proc symlink would carry procfs elsewhere,
- * where masks and readonly paths on /proc miss it). */
+/* proc and sysfs, and whatever goes at /proc or /sys, go on a directory,
+ * never through a symlink in its place (CVE-2023-27561: an image's /proc
+ * symlink would carry procfs elsewhere, where masks and readonly paths on
+ * /proc miss it). */
 static int
-open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
+open_real_dir(int rootfd, const struct mount_op *op, struct urun_err **err)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
@@ -474,7 +475,7 @@ open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
 	leaf = strrchr(dir, '/');
 	*leaf++ = '\0';
 	if (*leaf == '\0')
-		return urun_err_set(err, 0, "mount '%s': %s over the root", op->target, op->fstype);
+		return urun_err_set(err, 0, "mount '%s': over the root", op->target);
 	parent = resolve_in_root(rootfd, *dir ? dir : "/", true, false, err);
 	if (parent < 0)
 		return -1;
@@ -482,17 +483,10 @@ open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
 		return urun_err_set(err, errno, "mkdir '%s' in the rootfs", op->target);
 	fd = (int)syscall(SYS_openat2, parent, leaf, &how, sizeof(how));
 	if (fd < 0)
-		return urun_err_set(err, errno, "mount '%s': %s must be mounted on a directory%s",
-				    op->target, op->fstype, errno == ELOOP || errno == ENOTDIR ?
+		return urun_err_set(err, errno, "mount '%s': must be mounted on a directory%s",
+				    op->target, errno == ELOOP || errno == ENOTDIR ?
 				    ", not on a symlink or a file" : "");
 	return fd;
-}
-
-static bool
-is_proc_or_sysfs(const struct mount_op *op)
-{
-	return op->kind == MOUNT_FS && op->fstype &&
-	       (strcmp(op->fstype, "proc") == 0 || strcmp(op->fstype, "sysfs") == 0);
 }
 
 /* An idmapped bind: clone the source tree, attach the mapping, move it in. */
@@ -529,7 +523,7 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		       urun_err_wrap(err, "mount '%s'", op->target) : 0;
 	if (op->flags & MS_REMOUNT)
 		return remount_existing(rootfd, op, err);
-	fd = is_proc_or_sysfs(op) ? open_fs_leaf(rootfd, op, err) :
+	fd = op->real_dir ? open_real_dir(rootfd, op, err) :
 	     resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);

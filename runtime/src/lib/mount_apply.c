@@ -139,12 +139,12 @@ check_target(int fd, const struct mount_op *op, struct urun_err **err)
 	struct stat st;
 
 	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
-		return urun_err_set(err, errno, "mount '%s': stat the destination", op->target);
+		return urun_err_set(err, errno, "stat the destination");
 	if (sf.f_type != PROC_SUPER_MAGIC || op->proc_dest == PROC_DEST_EMULATED ||
 	    (op->proc_dest == PROC_DEST_ROOT && st.st_ino == 1 /* the procfs root */))
 		return 0;
-	return urun_err_set(err, 0, "mount '%s': the destination resolves into procfs "
-			    "(through a symlink?), where no mount may go", op->target);
+	return urun_err_set(err, 0, "the destination resolves into procfs (through a "
+			    "symlink?), where no mount may go");
 }
 
 static int
@@ -449,10 +449,10 @@ check_proc_source(const struct mount_op *op, struct urun_err **err)
 	if (op->kind != MOUNT_BIND || op->proc_dest != PROC_DEST_ROOT)
 		return 0;
 	if (statfs(op->source, &sf) < 0)
-		return urun_err_set(err, errno, "mount '%s': statfs '%s'", op->target, op->source);
+		return urun_err_set(err, errno, "statfs '%s'", op->source);
 	if (sf.f_type != PROC_SUPER_MAGIC)
-		return urun_err_set(err, 0, "mount '%s': bind source '%s' is not a procfs",
-				    op->target, op->source);
+		return urun_err_set(err, 0, "bind source '%s' is not a procfs (only proc goes "
+				    "at /proc)", op->source);
 	return 0;
 }
 
@@ -475,18 +475,60 @@ open_real_dir(int rootfd, const struct mount_op *op, struct urun_err **err)
 	leaf = strrchr(dir, '/');
 	*leaf++ = '\0';
 	if (*leaf == '\0')
-		return urun_err_set(err, 0, "mount '%s': over the root", op->target);
+		return urun_err_set(err, 0, "over the root");
 	parent = resolve_in_root(rootfd, *dir ? dir : "/", true, false, err);
 	if (parent < 0)
 		return -1;
 	if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
-		return urun_err_set(err, errno, "mkdir '%s' in the rootfs", op->target);
+		return urun_err_set(err, errno, "mkdir in the rootfs");
 	fd = (int)syscall(SYS_openat2, parent, leaf, &how, sizeof(how));
 	if (fd < 0)
-		return urun_err_set(err, errno, "mount '%s': must be mounted on a directory%s",
-				    op->target, errno == ELOOP || errno == ENOTDIR ?
+		return urun_err_set(err, errno, "must be mounted on a directory%s",
+				    errno == ELOOP || errno == ENOTDIR ?
 				    ", not on a symlink or a file" : "");
 	return fd;
+}
+
+int
+mount_bind_ro_fd(int fd, uint64_t attrs, struct urun_err **err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | attrs };
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
+						OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+						AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return urun_err_set(err, errno, "open_tree");
+	/* The top of the detached copy only, as a bind remount would. */
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "make read-only (mount_setattr)");
+	if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount");
+	return 0;
+}
+
+int
+mount_tmpfs_ro_fd(int dst, struct urun_err **err)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_close_ int mnt = -1;
+
+	if (fs < 0)
+		return urun_err_set(err, errno, "fsopen tmpfs");
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "nr_inodes", "2", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return urun_err_set(err, errno, "fsconfig tmpfs");
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return urun_err_set(err, errno, "fsmount tmpfs");
+	if (syscall(SYS_move_mount, mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount");
+	return 0;
 }
 
 /* An idmapped bind: clone the source tree, attach the mapping, move it in. */
@@ -528,7 +570,7 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (check_target(fd, op, err) < 0 || check_proc_source(op, err) < 0)
-		return -1;
+		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (op->kind == MOUNT_BIND) {
 		if (op->idmap && bind_idmapped(op, fd, err) < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);

@@ -89,4 +89,34 @@ test_expect_success '[CVE-2019-19921] /proc swapped with a symlink during create
 	{ ! grep -q unmasked where.out || why "/proc/keys was not masked in $(grep -c unmasked where.out) of $RACE_OK runs"; } &&
 	nothing_left "$CID-0"
 '
+
+# For each volume, from inside it: its marker, and whether it is writable.
+# shellcheck disable=SC2016 # run by the container's shell
+VOLUMES_SH='for d in /race/vol /other/vol; do (cd "$d" && m=$(cat marker) &&
+	if touch .w 2>/dev/null; then rm -f .w; echo "$m:rw"; else echo "$m:ro"; fi); done'
+
+# volumes_ro_ N: run the bundle as $CID-N; its shell says, for each volume,
+# its marker and whether it is writable (from inside it: the racer is still
+# swapping while it runs).
+volumes_ro_() {
+	local rc
+	rt run --bundle "$BUNDLE" "$CID-$1" </dev/null >>vols.out 2>>run.err
+	rc=$?
+	no_crash "$rc" || return 1
+	return "$rc"
+}
+
+expect_field mounts.destination mounts.options
+test_expect_success '[CVE-2021-30465] a read-only bind whose destination is swapped with a symlink during create is read-only (or create fails)' '
+	mkdir volro volrw && echo ro-volume >volro/marker && echo rw-volume >volrw/marker &&
+	{ [ "$RT_UNPRIV" = 0 ] || chown "$RT_UID:$RT_GID" volro volrw; } &&
+	bundle_new --arg sh "$VOLUMES_SH" "writable | mount_add({destination: \"/other/vol\", type: \"bind\", source: (\$dir + \"/volrw\"), options: [\"rbind\", \"rw\"]})
+		| mount_add({destination: \"/race/vol\", type: \"bind\", source: (\$dir + \"/volro\"), options: [\"rbind\", \"ro\"]})
+		| .process.args = [\"/bin/sh\", \"-c\", \$sh]" &&
+	mkdir -p "$BUNDLE/rootfs/race/vol" "$BUNDLE/rootfs/other/vol" && own_ "$BUNDLE/rootfs/race" "$BUNDLE/rootfs/other" &&
+	race_ race other volumes_ro_ &&
+	{ ! grep -q ro-volume:rw vols.out ||
+		why "the ro bind was writable in $(grep -c ro-volume:rw vols.out) of $RACE_OK runs (its flags landed on another mount)"; } &&
+	nothing_left "$CID-0"
+'
 test_done

@@ -531,9 +531,43 @@ mount_tmpfs_ro_fd(int dst, struct urun_err **err)
 	return 0;
 }
 
-/* An idmapped bind: clone the source tree, attach the mapping, move it in. */
+/* The flags of a bind (ro, nosuid, ...) set on its detached copy TREE as a
+ * bind remount would set them: what is asked is added, read-only dropped
+ * unless asked, the rest (the kernel's locked flags too) kept. */
 static int
-bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
+bind_flags(int tree, unsigned long flags, struct urun_err **err)
+{
+	static const struct { unsigned long ms; uint64_t attr; } map[] = {
+		{ MS_RDONLY, MOUNT_ATTR_RDONLY }, { MS_NOSUID, MOUNT_ATTR_NOSUID },
+		{ MS_NODEV, MOUNT_ATTR_NODEV }, { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+		{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+		{ 256 /* MS_NOSYMFOLLOW */, MOUNT_ATTR_NOSYMFOLLOW },
+	};
+	struct mount_attr attr = { 0 };
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (flags & map[i].ms)
+			attr.attr_set |= map[i].attr;
+	if (!(flags & MS_RDONLY))
+		attr.attr_clr |= MOUNT_ATTR_RDONLY;
+	if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		attr.attr_clr |= MOUNT_ATTR__ATIME;
+		attr.attr_set |= flags & MS_NOATIME ? MOUNT_ATTR_NOATIME :
+				 flags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
+	}
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "set the bind's flags (mount_setattr)");
+	return 0;
+}
+
+/* A bind by fd: clone the source tree, give it its idmapping and flags while
+ * it is detached, move it onto TARGET_FD. No path is resolved after the
+ * target was opened, so a symlink swapped in meanwhile (CVE-2021-30465) can
+ * neither move the mount nor make its flags land on another one. Returns the
+ * new mount's fd. */
+static int
+bind_by_fd(const struct mount_op *op, int target_fd, unsigned long flags,
+	   struct urun_err **err)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
 				   .userns_fd = (uint64_t)op->userns_fd };
@@ -542,21 +576,27 @@ bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE |
 			    OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)
-		return urun_err_set(err, errno, "open_tree '%s'", op->source);
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
-		    (op->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "bind '%s'%s", op->source,
+				    errno == EINVAL && !op->recursive ?
+				    " (in a user namespace the kernel refuses a non-recursive "
+				    "bind of a tree with submounts: use rbind)" : "");
+	if (op->idmap && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
+				 (op->idmap_recursive ? AT_RECURSIVE : 0), &attr,
+				 sizeof(attr)) < 0)
 		return urun_err_set(err, errno, "idmap '%s'", op->source);
+	if ((flags & ~(MS_REC | MS_SILENT)) && bind_flags(tree, flags, err) < 0)
+		return -1;
 	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH |
 		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return urun_err_set(err, errno, "move_mount onto '%s'", op->target);
-	return 0;
+	return take_fd(&tree);
 }
 
 int
 mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	    struct urun_err **err)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, nfd = -1;
 	unsigned long flags = op->flags & ~(MS_REMOUNT);
 	char buf[32];
 
@@ -572,23 +612,9 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	if (check_target(fd, op, err) < 0 || check_proc_source(op, err) < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (op->kind == MOUNT_BIND) {
-		if (op->idmap && bind_idmapped(op, fd, err) < 0)
+		nfd = bind_by_fd(op, fd, flags, err);
+		if (nfd < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);
-		if (!op->idmap && mount(op->source, fd_path(fd, buf), NULL,
-					MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
-			return urun_err_set(err, errno, "mount '%s': bind '%s'%s", op->target,
-					    op->source, errno == EINVAL && !op->recursive ?
-					    " (in a user namespace the kernel refuses a non-recursive "
-					    "bind of a tree with submounts: use rbind)" : "");
-		/* The bind itself ignores flags; apply them by remounting the new
-		 * mount, reached again through the same path. */
-		if (flags & ~(MS_REC | MS_SILENT)) {
-			_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false,
-								  false, err);
-
-			if (nfd < 0 || remount_bind(nfd, flags, err) < 0)
-				return urun_err_wrap(err, "mount '%s'", op->target);
-		}
 	} else if (mount_fs(op, fd_path(fd, buf), flags) < 0) {
 		if (errno != EPERM || bind_host_instance(rootfd, fd, op, flags, err) < 0)
 			return urun_err_set(err, errno, "mount '%s' (type %s)", op->target,
@@ -597,9 +623,9 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	}
 	if (op->propagation || op->attr_set || op->attr_clr) {
-		_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false, false, err);
-
-		if (nfd < 0)
+		/* A new filesystem is reached again through its path (binds
+		 * have their fd). */
+		if (nfd < 0 && (nfd = resolve_in_root(rootfd, op->target, false, false, err)) < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);
 		if (op->propagation &&
 		    mount(NULL, fd_path(nfd, buf), NULL, op->propagation, NULL) < 0)

@@ -37,6 +37,8 @@ struct mount_op {
 	int userns_fd;		/* the mapping's user namespace, set by the caller */
 	bool copy_up;		/* tmpcopyup: the tmpfs starts with what it covers */
 	enum proc_dest proc_dest;	/* of target */
+	bool real_dir;		/* proc, sysfs, or at /proc or /sys: never through a
+				 * symlink in the destination's place */
 };
 
 /* Turn one config mount into an op; errors name the option ("unknown mount
@@ -64,5 +66,10 @@ int mount_set_readonly(int fd, uint64_t attrs, struct urun_err **err);
 /* Bind what SRC (an fd) is onto DST (an fd) with open_tree(2) and
  * move_mount(2): no path is resolved again, no /proc is needed. */
 int mount_bind_fd(int src, int dst, struct urun_err **err);
+/* Bind what FD is (recursively) onto itself, the new top mount read-only
+ * with ATTRS added (open_tree, mount_setattr, move_mount: by fd only). */
+int mount_bind_ro_fd(int fd, uint64_t attrs, struct urun_err **err);
+/* Mount an empty read-only tmpfs on DST (an fd): fsopen, fsmount, move_mount. */
+int mount_tmpfs_ro_fd(int dst, struct urun_err **err);
 
 #endif

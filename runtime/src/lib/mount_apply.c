@@ -139,12 +139,12 @@ check_target(int fd, const struct mount_op *op, struct urun_err **err)
 	struct stat st;
 
 	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
-		return urun_err_set(err, errno, "mount '%s': stat the destination", op->target);
+		return urun_err_set(err, errno, "stat the destination");
 	if (sf.f_type != PROC_SUPER_MAGIC || op->proc_dest == PROC_DEST_EMULATED ||
 	    (op->proc_dest == PROC_DEST_ROOT && st.st_ino == 1 /* the procfs root */))
 		return 0;
-	return urun_err_set(err, 0, "mount '%s': the destination resolves into procfs "
-			    "(through a symlink?), where no mount may go", op->target);
+	return urun_err_set(err, 0, "the destination resolves into procfs (through a "
+			    "symlink?), where no mount may go");
 }
 
 static int
@@ -449,18 +449,19 @@ check_proc_source(const struct mount_op *op, struct urun_err **err)
 	if (op->kind != MOUNT_BIND || op->proc_dest != PROC_DEST_ROOT)
 		return 0;
 	if (statfs(op->source, &sf) < 0)
-		return urun_err_set(err, errno, "mount '%s': statfs '%s'", op->target, op->source);
+		return urun_err_set(err, errno, "statfs '%s'", op->source);
 	if (sf.f_type != PROC_SUPER_MAGIC)
-		return urun_err_set(err, 0, "mount '%s': bind source '%s' is not a procfs",
-				    op->target, op->source);
+		return urun_err_set(err, 0, "bind source '%s' is not a procfs (only proc goes "
+				    "at /proc)", op->source);
 	return 0;
 }
 
-/* proc and sysfs go on a directory, never through a symlink in its place
- * (CVE-2023-27561: an image's /proc symlink would carry procfs elsewhere,
- * where masks and readonly paths on /proc miss it). */
+/* proc and sysfs, and whatever goes at /proc or /sys, go on a directory,
+ * never through a symlink in its place (CVE-2023-27561: an image's /proc
+ * symlink would carry procfs elsewhere, where masks and readonly paths on
+ * /proc miss it). */
 static int
-open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
+open_real_dir(int rootfd, const struct mount_op *op, struct urun_err **err)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
@@ -474,30 +475,99 @@ open_fs_leaf(int rootfd, const struct mount_op *op, struct urun_err **err)
 	leaf = strrchr(dir, '/');
 	*leaf++ = '\0';
 	if (*leaf == '\0')
-		return urun_err_set(err, 0, "mount '%s': %s over the root", op->target, op->fstype);
+		return urun_err_set(err, 0, "over the root");
 	parent = resolve_in_root(rootfd, *dir ? dir : "/", true, false, err);
 	if (parent < 0)
 		return -1;
 	if (mkdirat(parent, leaf, 0755) < 0 && errno != EEXIST)
-		return urun_err_set(err, errno, "mkdir '%s' in the rootfs", op->target);
+		return urun_err_set(err, errno, "mkdir in the rootfs");
 	fd = (int)syscall(SYS_openat2, parent, leaf, &how, sizeof(how));
 	if (fd < 0)
-		return urun_err_set(err, errno, "mount '%s': %s must be mounted on a directory%s",
-				    op->target, op->fstype, errno == ELOOP || errno == ENOTDIR ?
+		return urun_err_set(err, errno, "must be mounted on a directory%s",
+				    errno == ELOOP || errno == ENOTDIR ?
 				    ", not on a symlink or a file" : "");
 	return fd;
 }
 
-static bool
-is_proc_or_sysfs(const struct mount_op *op)
+int
+mount_bind_ro_fd(int fd, uint64_t attrs, struct urun_err **err)
 {
-	return op->kind == MOUNT_FS && op->fstype &&
-	       (strcmp(op->fstype, "proc") == 0 || strcmp(op->fstype, "sysfs") == 0);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | attrs };
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE |
+						OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+						AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return urun_err_set(err, errno, "open_tree");
+	/* The top of the detached copy only, as a bind remount would. */
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "make read-only (mount_setattr)");
+	if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount");
+	return 0;
 }
 
-/* An idmapped bind: clone the source tree, attach the mapping, move it in. */
+int
+mount_tmpfs_ro_fd(int dst, struct urun_err **err)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_close_ int mnt = -1;
+
+	if (fs < 0)
+		return urun_err_set(err, errno, "fsopen tmpfs");
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "nr_inodes", "2", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return urun_err_set(err, errno, "fsconfig tmpfs");
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY |
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return urun_err_set(err, errno, "fsmount tmpfs");
+	if (syscall(SYS_move_mount, mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return urun_err_set(err, errno, "move_mount");
+	return 0;
+}
+
+/* The flags of a bind (ro, nosuid, ...) set on its detached copy TREE as a
+ * bind remount would set them: what is asked is added, read-only dropped
+ * unless asked, the rest (the kernel's locked flags too) kept. */
 static int
-bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
+bind_flags(int tree, unsigned long flags, struct urun_err **err)
+{
+	static const struct { unsigned long ms; uint64_t attr; } map[] = {
+		{ MS_RDONLY, MOUNT_ATTR_RDONLY }, { MS_NOSUID, MOUNT_ATTR_NOSUID },
+		{ MS_NODEV, MOUNT_ATTR_NODEV }, { MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+		{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+		{ 256 /* MS_NOSYMFOLLOW */, MOUNT_ATTR_NOSYMFOLLOW },
+	};
+	struct mount_attr attr = { 0 };
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (flags & map[i].ms)
+			attr.attr_set |= map[i].attr;
+	if (!(flags & MS_RDONLY))
+		attr.attr_clr |= MOUNT_ATTR_RDONLY;
+	if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		attr.attr_clr |= MOUNT_ATTR__ATIME;
+		attr.attr_set |= flags & MS_NOATIME ? MOUNT_ATTR_NOATIME :
+				 flags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME : MOUNT_ATTR_RELATIME;
+	}
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "set the bind's flags (mount_setattr)");
+	return 0;
+}
+
+/* A bind by fd: clone the source tree, give it its idmapping and flags while
+ * it is detached, move it onto TARGET_FD. No path is resolved after the
+ * target was opened, so a symlink swapped in meanwhile (CVE-2021-30465) can
+ * neither move the mount nor make its flags land on another one. Returns the
+ * new mount's fd. */
+static int
+bind_by_fd(const struct mount_op *op, int target_fd, unsigned long flags,
+	   struct urun_err **err)
 {
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
 				   .userns_fd = (uint64_t)op->userns_fd };
@@ -506,21 +576,27 @@ bind_idmapped(const struct mount_op *op, int target_fd, struct urun_err **err)
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE |
 			    OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)
-		return urun_err_set(err, errno, "open_tree '%s'", op->source);
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
-		    (op->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return urun_err_set(err, errno, "bind '%s'%s", op->source,
+				    errno == EINVAL && !op->recursive ?
+				    " (in a user namespace the kernel refuses a non-recursive "
+				    "bind of a tree with submounts: use rbind)" : "");
+	if (op->idmap && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH |
+				 (op->idmap_recursive ? AT_RECURSIVE : 0), &attr,
+				 sizeof(attr)) < 0)
 		return urun_err_set(err, errno, "idmap '%s'", op->source);
+	if ((flags & ~(MS_REC | MS_SILENT)) && bind_flags(tree, flags, err) < 0)
+		return -1;
 	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH |
 		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return urun_err_set(err, errno, "move_mount onto '%s'", op->target);
-	return 0;
+	return take_fd(&tree);
 }
 
 int
 mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 	    struct urun_err **err)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_close_ int fd = -1, nfd = -1;
 	unsigned long flags = op->flags & ~(MS_REMOUNT);
 	char buf[32];
 
@@ -529,30 +605,16 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		       urun_err_wrap(err, "mount '%s'", op->target) : 0;
 	if (op->flags & MS_REMOUNT)
 		return remount_existing(rootfd, op, err);
-	fd = is_proc_or_sysfs(op) ? open_fs_leaf(rootfd, op, err) :
+	fd = op->real_dir ? open_real_dir(rootfd, op, err) :
 	     resolve_in_root(rootfd, op->target, true, !source_is_dir(op), err);
 	if (fd < 0)
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (check_target(fd, op, err) < 0 || check_proc_source(op, err) < 0)
-		return -1;
+		return urun_err_wrap(err, "mount '%s'", op->target);
 	if (op->kind == MOUNT_BIND) {
-		if (op->idmap && bind_idmapped(op, fd, err) < 0)
+		nfd = bind_by_fd(op, fd, flags, err);
+		if (nfd < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);
-		if (!op->idmap && mount(op->source, fd_path(fd, buf), NULL,
-					MS_BIND | (op->recursive ? MS_REC : 0), NULL) < 0)
-			return urun_err_set(err, errno, "mount '%s': bind '%s'%s", op->target,
-					    op->source, errno == EINVAL && !op->recursive ?
-					    " (in a user namespace the kernel refuses a non-recursive "
-					    "bind of a tree with submounts: use rbind)" : "");
-		/* The bind itself ignores flags; apply them by remounting the new
-		 * mount, reached again through the same path. */
-		if (flags & ~(MS_REC | MS_SILENT)) {
-			_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false,
-								  false, err);
-
-			if (nfd < 0 || remount_bind(nfd, flags, err) < 0)
-				return urun_err_wrap(err, "mount '%s'", op->target);
-		}
 	} else if (mount_fs(op, fd_path(fd, buf), flags) < 0) {
 		if (errno != EPERM || bind_host_instance(rootfd, fd, op, flags, err) < 0)
 			return urun_err_set(err, errno, "mount '%s' (type %s)", op->target,
@@ -561,9 +623,9 @@ mount_apply(int rootfd, const struct mount_op *op, const char *cgroup_path,
 		return urun_err_wrap(err, "mount '%s'", op->target);
 	}
 	if (op->propagation || op->attr_set || op->attr_clr) {
-		_cleanup_close_ int nfd = resolve_in_root(rootfd, op->target, false, false, err);
-
-		if (nfd < 0)
+		/* A new filesystem is reached again through its path (binds
+		 * have their fd). */
+		if (nfd < 0 && (nfd = resolve_in_root(rootfd, op->target, false, false, err)) < 0)
 			return urun_err_wrap(err, "mount '%s'", op->target);
 		if (op->propagation &&
 		    mount(NULL, fd_path(nfd, buf), NULL, op->propagation, NULL) < 0)

@@ -167,7 +167,14 @@ mount_proc_dest(const char *dest)
 static int
 check_proc_dest(struct mount_op *op, const char *dest, struct urun_err **err)
 {
+	_cleanup_free_ char *c = clean_path(op->target);
+
 	op->proc_dest = mount_proc_dest(op->target);
+	/* CVE-2023-27561: an image's /proc or /sys symlink would carry the
+	 * mount elsewhere, where masks and readonly paths miss it. */
+	op->real_dir = strcmp(c, "/proc") == 0 || strcmp(c, "/sys") == 0 ||
+		       (op->kind == MOUNT_FS && (strcmp(op->fstype, "proc") == 0 ||
+						 strcmp(op->fstype, "sysfs") == 0));
 	if (op->proc_dest == PROC_DEST_REFUSED)
 		return urun_err_set(err, 0, "destination '%s': inside /proc, where only the files "
 				    "lxcfs emulates (/proc/meminfo, ...) may be mounted over", dest);

@@ -60,9 +60,8 @@ procfs_rel(const char *path, const char *self)
 	return steal_ptr(&out);
 }
 
-/* The procfs root at /proc, or an error that says what PATH needed. */
-static int
-open_root(const char *path, struct urun_err **err)
+int
+procfs_root(const char *path, struct urun_err **err)
 {
 	_cleanup_close_ int fd = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct statfs sf;
@@ -70,7 +69,7 @@ open_root(const char *path, struct urun_err **err)
 
 	if (fd < 0)
 		return urun_err_set(err, errno, "'%s': cannot open '/proc' as a directory "
-				    "(no proc mount in the config?)", path);
+				    "(no proc mount in the config, or a symlink?)", path);
 	if (fstatfs(fd, &sf) < 0 || fstat(fd, &st) < 0)
 		return urun_err_set(err, errno, "'%s': stat '/proc'", path);
 	if (!procfs_is_root(&st, &sf))
@@ -95,35 +94,35 @@ read_self(int root, const char *path, char self[static 32], struct urun_err **er
 	return 0;
 }
 
-/* Open REL beneath ROOT: no symlink (magic or not) and no other mount. */
+/* Open REL beneath ROOT, through no other mount; with STRICT, through no
+ * symlink at all, else through the kernel's own symlinks but no magic link. */
 static int
-open_beneath(int root, const char *rel, int flags)
+open_beneath(int root, const char *rel, int flags, bool strict)
 {
 	struct open_how how = {
-		.flags = (unsigned long long)(flags | O_CLOEXEC | O_NOFOLLOW),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-			   RESOLVE_NO_XDEV,
+		.flags = (unsigned long long)(flags | O_CLOEXEC | (strict ? O_NOFOLLOW : 0)),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+			   (strict ? RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV : 0),
 	};
 
 	return (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
 }
 
 int
-procfs_open(const char *path, int flags, struct urun_err **err)
+procfs_openat(int root, const char *path, int flags, bool strict, struct urun_err **err)
 {
-	_cleanup_close_ int root = -1, fd = -1;
+	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *rel = NULL;
 	char self[32];
 	struct statfs sf;
 	struct stat st;
 
-	root = open_root(path, err);
-	if (root < 0 || read_self(root, path, self, err) < 0)
+	if (read_self(root, path, self, err) < 0)
 		return -1;
 	rel = procfs_rel(path, self);
 	if (rel == NULL)
 		return urun_err_set(err, 0, "'%s': not a path under /proc", path);
-	fd = open_beneath(root, rel, flags);
+	fd = open_beneath(root, rel, flags, strict);
 	if (fd < 0)
 		return urun_err_set(err, errno, "open '%s' in the container's procfs%s", path,
 				    errno == ELOOP || errno == EXDEV ?
@@ -133,10 +132,18 @@ procfs_open(const char *path, int flags, struct urun_err **err)
 	/* O_PATH with O_NOFOLLOW opens a final symlink itself: not ours to use. */
 	if (S_ISLNK(st.st_mode))
 		return urun_err_set(err, ELOOP, "open '%s' in the container's procfs", path);
-	if (sf.f_type != PROC_SUPER_MAGIC)
+	if (strict && sf.f_type != PROC_SUPER_MAGIC)
 		return urun_err_set(err, 0, "'%s' is not on procfs (filesystem type 0x%lx)", path,
 				    (unsigned long)sf.f_type);
 	return take_fd(&fd);
+}
+
+int
+procfs_open(const char *path, int flags, struct urun_err **err)
+{
+	_cleanup_close_ int root = procfs_root(path, err);
+
+	return root < 0 ? -1 : procfs_openat(root, path, flags, true, err);
 }
 
 int
@@ -158,12 +165,12 @@ procfs_fd_path(int fd, char *buf, size_t len, struct urun_err **err)
 	char self[32], name[16];
 	struct stat a, b;
 
-	root = open_root("/proc/self/fd", err);
+	root = procfs_root("/proc/self/fd", err);
 	if (root < 0 || read_self(root, "/proc/self/fd", self, err) < 0)
 		return -1;
 	snprintf(name, sizeof(name), "%d", fd);
 	snprintf(buf, len, "%s/fd", self);
-	dir = open_beneath(root, buf, O_PATH | O_DIRECTORY);
+	dir = open_beneath(root, buf, O_PATH | O_DIRECTORY, true);
 	if (dir < 0)
 		return urun_err_set(err, errno, "open '/proc/%s/fd' in the container's procfs", self);
 	/* The entry must be FD itself: this procfs shows our own fd table. */

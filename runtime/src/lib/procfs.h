@@ -21,9 +21,16 @@ bool procfs_is_root(const struct stat *st, const struct statfs *sf);
  * repeated slashes and "." dropped. NULL when PATH is not under /proc or has a
  * ".." component. Pure; the caller frees. */
 char *procfs_rel(const char *path, const char *self);
-/* Open PATH ("/proc/...") with FLAGS (O_CLOEXEC added): resolved beneath the
- * procfs mounted at /proc with no symlink and no mount crossed, and checked to
- * be on procfs. Returns the fd, or -1 with *ERR naming PATH. */
+/* The root of the procfs at /proc (O_PATH), opened without following a
+ * symlink and checked; errors name PATH, the file it was wanted for. */
+int procfs_root(const char *path, struct urun_err **err);
+/* Open PATH ("/proc/...") with FLAGS (O_CLOEXEC added) beneath ROOT (from
+ * procfs_root). STRICT: through no symlink and no other mount, and the file
+ * must be on procfs (for writes); else the kernel's own symlinks (self, net)
+ * are followed, never a magic link (for masks and readonly paths). Returns
+ * the fd, or -1 with *ERR naming PATH (errnum ENOENT: PATH does not exist). */
+int procfs_openat(int root, const char *path, int flags, bool strict, struct urun_err **err);
+/* procfs_openat(procfs_root(), PATH, FLAGS, strict). */
 int procfs_open(const char *path, int flags, struct urun_err **err);
 /* Write S to PATH, opened with procfs_open. */
 int procfs_write(const char *path, const char *s, struct urun_err **err);

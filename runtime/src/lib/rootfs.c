@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 
 #include "cleanup.h"
 #include "error.h"
@@ -148,23 +149,67 @@ open_null(struct urun_err **err)
 	return take_fd(&fd);
 }
 
+/* Where maskedPaths and readonlyPaths are opened from. Each is opened once
+ * and everything after goes by that fd. Under /proc, when the config mounts
+ * proc there, beneath that procfs (whose own symlinks can be trusted);
+ * elsewhere through no symlink at all: a racer that swaps a directory of the
+ * rootfs with a symlink (CVE-2019-19921) then makes create fail instead of
+ * making a path look absent, and so left unmasked or writable. */
+struct path_roots {
+	int root;	/* "/" */
+	int proc;	/* the procfs root at /proc, or -1: the config mounts none */
+};
+
+static void
+path_roots_release(struct path_roots *r)
+{
+	closep(&r->root);
+	closep(&r->proc);
+}
+
+/* The fd of PATH (O_PATH), -2 when it does not exist, -1 with *ERR. */
+static int
+open_target(const struct path_roots *r, const char *path, struct urun_err **err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	if (r->proc >= 0 && strncmp(path, "/proc", 5) == 0 &&
+	    (path[5] == '/' || path[5] == '\0')) {
+		fd = procfs_openat(r->proc, path, O_PATH, false, err);
+		if (fd < 0 && (*err)->errnum == ENOENT) {
+			urun_err_free(err);
+			return -2;
+		}
+		return fd;
+	}
+	fd = (int)syscall(SYS_openat2, r->root, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOENT)
+		return -2;
+	if (fd < 0)
+		return urun_err_set(err, errno, "open '%s'%s", path, errno == ELOOP ?
+				    " (a symlink on the way, which is not followed here)" : "");
+	return fd;
+}
+
 /* Files get the null device bound by fd, directories an empty read-only
  * tmpfs; *NULLFD is opened on the first file. */
 static int
-mask_path(const char *path, int *nullfd, struct urun_err **err)
+mask_path(const struct path_roots *r, const char *path, int *nullfd, struct urun_err **err)
 {
-	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int fd = open_target(r, path, err);
 	struct stat st;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : urun_err_set(err, errno, "linux.maskedPaths '%s'",
-							  path);
-	if (fstat(fd, &st) < 0)
-		return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
+	if (fd == -2)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return fd < 0 ? urun_err_wrap(err, "linux.maskedPaths")
+			      : urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
 	if (S_ISDIR(st.st_mode)) {
-		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=0,mode=0755") < 0)
-			return urun_err_set(err, errno, "linux.maskedPaths '%s'", path);
+		if (mount_tmpfs_ro_fd(fd, err) < 0)
+			return urun_err_wrap(err, "linux.maskedPaths '%s'", path);
 		return 0;
 	}
 	if (*nullfd < 0 && (*nullfd = open_null(err)) < 0)
@@ -174,33 +219,44 @@ mask_path(const char *path, int *nullfd, struct urun_err **err)
 	return 0;
 }
 
+/* Bound onto itself by fd, the new mount read-only: no path is resolved
+ * again and nothing under /proc is needed. */
 static int
-mask_paths(char **paths, struct urun_err **err)
+readonly_path(const struct path_roots *r, const char *path, struct urun_err **err)
 {
-	_cleanup_close_ int nullfd = -1;
+	_cleanup_close_ int fd = open_target(r, path, err);
 
-	for (char **p = paths; p && *p; p++)
-		if (mask_path(*p, &nullfd, err) < 0)
-			return -1;
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return urun_err_wrap(err, "linux.readonlyPaths");
+	if (mount_bind_ro_fd(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			     err) < 0)
+		return urun_err_wrap(err, "linux.readonlyPaths '%s'", path);
 	return 0;
 }
 
-/* Bound onto itself, then made read-only by fd (mount_setattr): no path under
- * /proc is needed, so an image's own /proc cannot redirect it. */
+/* Masks first, then readonly paths: a mask adds nothing writable but the
+ * null device, so no order can make a readonly path writable. */
 static int
-readonly_path(const char *path, struct urun_err **err)
+protect_paths(const struct urun_spec *spec, struct urun_err **err)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_(path_roots_release) struct path_roots r = { -1, -1 };
+	_cleanup_close_ int nullfd = -1;
 
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return errno == ENOENT ? 0 : urun_err_set(err, errno, "linux.readonlyPaths '%s'",
-							  path);
-	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return urun_err_set(err, errno, "linux.readonlyPaths '%s'", path);
-	if (mount_set_readonly(fd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-			       err) < 0)
-		return urun_err_wrap(err, "linux.readonlyPaths '%s'", path);
+	r.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r.root < 0)
+		return urun_err_set(err, errno, "open '/'");
+	/* proc was mounted at /proc: it must still be there, not a symlink. */
+	if (has_mount_at(spec, "/proc") && (spec->masked_paths || spec->readonly_paths) &&
+	    (r.proc = procfs_root("/proc", err)) < 0)
+		return urun_err_wrap(err, "linux.maskedPaths and linux.readonlyPaths");
+	for (char **p = spec->masked_paths; p && *p; p++)
+		if (mask_path(&r, *p, &nullfd, err) < 0)
+			return -1;
+	for (char **p = spec->readonly_paths; p && *p; p++)
+		if (readonly_path(&r, *p, err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -266,13 +322,8 @@ rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
 	 * written through a /proc checked to be procfs (procfs.h). */
 	if (write_sysctls(spec, err) < 0)
 		return -1;
-	/* Masks first, then readonly paths: a mask adds nothing writable but the
-	 * null device, so no order can make a readonly path writable. */
-	if (mask_paths(spec->masked_paths, err) < 0)
+	if (protect_paths(spec, err) < 0)
 		return -1;
-	for (char **p = spec->readonly_paths; p && *p; p++)
-		if (readonly_path(*p, err) < 0)
-			return -1;
 	if (spec->root_readonly) {
 		_cleanup_close_ int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 

@@ -169,6 +169,32 @@ test_mount_plan_proc(void **state)
 	mount_op_release(&op);
 	assert_int_equal(plan("/srv", "tmpfs", "tmpfs", NULL, &op, NULL), 0);
 	assert_int_equal(op.proc_dest, PROC_DEST_OUTSIDE);
+	assert_false(op.real_dir);
+	mount_op_release(&op);
+}
+
+/* CVE-2023-27561: proc and sysfs, and anything at /proc or /sys, are
+ * mounted on a real directory, never through a symlink in its place. */
+static void
+test_mount_plan_real_dir(void **state)
+{
+	struct mount_op op;
+
+	(void)state;
+	assert_int_equal(plan("/proc", "proc", "proc", NULL, &op, NULL), 0);
+	assert_true(op.real_dir);
+	mount_op_release(&op);
+	assert_int_equal(plan("/sys/", "/sys", "bind", "rbind", &op, NULL), 0);
+	assert_true(op.real_dir);
+	mount_op_release(&op);
+	assert_int_equal(plan("/srv/sys", "sysfs", "sysfs", NULL, &op, NULL), 0);
+	assert_true(op.real_dir);
+	mount_op_release(&op);
+	assert_int_equal(plan("/sys/fs/cgroup", "cgroup", "cgroup", NULL, &op, NULL), 0);
+	assert_false(op.real_dir);
+	mount_op_release(&op);
+	assert_int_equal(plan("/data", "/srv", "bind", "rbind", &op, NULL), 0);
+	assert_false(op.real_dir);
 	mount_op_release(&op);
 }
 
@@ -225,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_procfs_open_host),
 		cmocka_unit_test(test_proc_dest),
 		cmocka_unit_test(test_mount_plan_proc),
+		cmocka_unit_test(test_mount_plan_real_dir),
 		cmocka_unit_test(test_device_file_mode),
 	};
 

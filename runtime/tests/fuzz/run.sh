@@ -49,10 +49,10 @@ for t in $targets; do
 	j=1
 	while [ "$j" -le "$jobs" ]; do
 		# shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
-		FUZZ_TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		FUZZ_TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:malloc_context_size=10 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			"$build/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
-			-dict="$tmp/dict" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+			-dict="$tmp/dict" -timeout=10 -rss_limit_mb=2048 \
 			-artifact_prefix="$artifacts/" -close_fd_mask=2 ${FUZZ_FLAGS:-} \
 			"$corpus" "$tmp/seeds-$t" >"$tmp/$t.$j.log" 2>&1 &
 		pids="$pids $!"

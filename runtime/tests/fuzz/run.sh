@@ -49,23 +49,25 @@ for t in $targets; do
 	j=1
 	while [ "$j" -le "$jobs" ]; do
 		# shellcheck disable=SC2086 # FUZZ_FLAGS is a list of flags
-		FUZZ_TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		FUZZ_TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:malloc_context_size=10 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			"$build/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 \
-			-dict="$tmp/dict" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-			-artifact_prefix="$artifacts/" ${FUZZ_FLAGS:-} \
+			-dict="$tmp/dict" -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix="$artifacts/" -close_fd_mask=2 ${FUZZ_FLAGS:-} \
 			"$corpus" "$tmp/seeds-$t" >"$tmp/$t.$j.log" 2>&1 &
 		pids="$pids $!"
 		j=$((j + 1))
 	done
 	j=1
 	execs=0
+	cov=''
 	for p in $pids; do
 		rc=0
 		wait "$p" || rc=$?
 		log=$tmp/$t.$j.log
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 		execs=$((execs + ${n:-0}))
+		cov=$(sed -n 's/.*DONE *\(cov: [0-9]* ft: [0-9]*\).*/\1/p' "$log" | tail -n 1)
 		if [ "$rc" != 0 ] || grep -q -e 'runtime error:' -e 'ERROR: AddressSanitizer' \
 			-e 'ERROR: LeakSanitizer' -e '^fuzz: ' "$log"; then
 			echo "fuzz: $t (process $j) FAILED (exit $rc):" >&2
@@ -75,7 +77,7 @@ for t in $targets; do
 		j=$((j + 1))
 	done
 	pids=""
-	echo "fuzz: $t: $execs executions in ${secs}s x $jobs, corpus $(find "$corpus" -type f | wc -l) inputs"
+	echo "fuzz: $t: $execs executions in ${secs}s x $jobs, $cov, corpus $(find "$corpus" -type f | wc -l) inputs"
 	total=$((total + execs))
 done
 echo "fuzz: $total executions in total"

@@ -163,8 +163,9 @@ clone_flags(const struct urun_spec *s)
 	for (size_t i = 0; i < s->n_namespaces; i++)
 		if (s->namespaces[i].path == NULL)
 			flags |= s->namespaces[i].flag;
-	/* The init makes its time namespace itself (timens.h). */
-	return flags & ~CLONE_NEWTIME;
+	/* The init makes its time namespace itself (timens.h), and its cgroup
+	 * namespace once we have put it in its cgroup (init.c). */
+	return flags & ~(CLONE_NEWTIME | CLONE_NEWCGROUP);
 }
 
 static char *

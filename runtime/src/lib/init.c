@@ -10,12 +10,13 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #include "cleanup.h"
 #include "error.h"
+#include "fds.h"
 #include "hooks.h"
 #include "init.h"
+#include "log.h"
 #include "proc_sched.h"
 #include "process.h"
 #include "rootfs.h"
@@ -99,29 +100,56 @@ join_new_keyring(const struct init_ctx *c, struct urun_err **err)
 	return 0;
 }
 
+/* What init_main keeps between its steps. */
+struct init_run {
+	bool hook_failed;	/* a createContainer hook failed: poststop still runs */
+	bool setgroups_ok;
+	int dirfd;		/* the state directory, for exec.fifo */
+	struct fd_preserve pr;
+};
+
+/* The namespaces the init enters itself, once the parent has written the id
+ * maps and put it in its cgroup. The cgroup namespace comes last, so that its
+ * root is the container's cgroup, not the caller's (runc does the same). */
+static int
+enter_namespaces(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
+{
+	const struct urun_spec *spec = c->spec;
+	const struct urun_ns *cg = urun_spec_ns(spec, CLONE_NEWCGROUP);
+
+	/* Root of the new user namespace, when the maps give us one. */
+	if (c->new_userns || c->userns_joined) {
+		setresgid(0, 0, 0);
+		setresuid(0, 0, 0);
+	}
+	if (join_child_namespaces(spec, c->userns_joined, err) < 0 || timens_enter(spec, err) < 0)
+		return -1;
+	r->setgroups_ok = process_setgroups_allowed("/proc/self/setgroups", !c->rootless);
+	/* Nothing more to write under /proc/self (the last was timens_offsets):
+	 * non-dumpable from here to execve, our /proc/PID is out of the reach
+	 * of anything that ends up in the container with us. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return urun_err_set(err, errno, "prctl PR_SET_DUMPABLE");
+	if (cg && cg->path == NULL && unshare(CLONE_NEWCGROUP) < 0)
+		return urun_err_set(err, errno, "linux.namespaces: new cgroup namespace");
+	return 0;
+}
+
 /* Everything up to parking on the exec fifo. */
 static int
-setup(const struct init_ctx *c, bool *hook_failed, struct urun_err **err)
+setup(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
 {
 	const struct urun_spec *spec = c->spec;
 	struct rootfs_opts ro = { .no_pivot = c->no_pivot, .in_userns = c->new_userns ||
 				  c->rootless, .mount_userns = c->mount_userns };
+	struct urun_process limits = spec->process;
 	struct sync_msg m;
 
 	if (sync_recv(c->sync_fd, SYNC_MAPPED, &m, err) < 0)
 		return -1;
 	ro.cgroup_path = m.msg[0] ? m.msg : NULL;
-	/* Root of the new user namespace, when the maps give us one. */
-	if (c->new_userns) {
-		setresgid(0, 0, 0);
-		setresuid(0, 0, 0);
-	}
-	if (c->userns_joined) {
-		setresgid(0, 0, 0);
-		setresuid(0, 0, 0);
-	}
-	if (join_child_namespaces(spec, c->userns_joined, err) < 0 || timens_enter(spec, err) < 0 ||
-	    set_names(spec, err) < 0 || join_new_keyring(c, err) < 0)
+	if (enter_namespaces(c, r, err) < 0 || set_names(spec, err) < 0 ||
+	    join_new_keyring(c, err) < 0)
 		return -1;
 	if (sched_apply_mempolicy(json_object_get(spec->linux_obj, "memoryPolicy"), err) < 0)
 		return -1;
@@ -131,7 +159,7 @@ setup(const struct init_ctx *c, bool *hook_failed, struct urun_err **err)
 	    sync_recv(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
 		return -1;
 	if (run_hooks(c, "createContainer", "created", err) < 0) {
-		*hook_failed = true;
+		r->hook_failed = true;
 		return -1;
 	}
 	if (rootfs_finish(spec, &ro, err) < 0)
@@ -140,7 +168,8 @@ setup(const struct init_ctx *c, bool *hook_failed, struct urun_err **err)
 		return -1;
 	if (spec->has_personality && personality(spec->personality) < 0)
 		return urun_err_set(err, errno, "linux.personality");
-	return process_limits(&spec->process, err);
+	limits.has_oom_score_adj = false;	/* done first thing (init_main) */
+	return process_limits(&limits, err);
 }
 
 /* Block until `start` opens the fifo for reading, run the startContainer
@@ -160,47 +189,95 @@ wait_for_start(const struct init_ctx *c, int dirfd, struct urun_err **err)
 	return 0;
 }
 
-static void
-keep_preserved_fds(int n)
+/* The fds the parent handed us: all but these, 0-2 and the --preserve-fds
+ * range are closed before anything else happens. */
+static size_t
+runtime_fds(const struct init_ctx *c, int **out)
 {
-	for (int fd = 3; fd < 3 + n; fd++) {
-		int fl = fcntl(fd, F_GETFD);
+	size_t n = 0, room = c->spec->n_mounts + 3;
+	int *fds = xcalloc(room, sizeof(int));
 
-		if (fl >= 0)
-			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
-	}
+	fds[n++] = c->sync_fd;
+	fds[n++] = c->console_fd;
+	fds[n++] = log_fd();
+	for (size_t i = 0; c->mount_userns && i < c->spec->n_mounts; i++)
+		fds[n++] = c->mount_userns[i];
+	*out = fds;
+	return n;
+}
+
+/* From clone to the first message: close what we must not hold, and what
+ * must happen on the host's /proc while we are still dumpable. */
+static int
+init_start(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
+{
+	const struct urun_ns *pid = urun_spec_ns(c->spec, CLONE_NEWPID);
+	struct urun_process oom = { .has_oom_score_adj = c->spec->process.has_oom_score_adj,
+				    .oom_score_adj = c->spec->process.oom_score_adj };
+	_cleanup_free_ int *ours = NULL;
+	size_t n = runtime_fds(c, &ours);
+
+	/* Our own open file description: the parent's holds the state lock, and
+	 * a copy kept here would hold it for as long as we stay parked. */
+	close(c->locked_fd);
+	fd_preserve_note(&r->pr, c->preserve_fds, ours, n);
+	if (fds_close_from(3 + (unsigned)c->preserve_fds, ours, n) < 0)
+		return urun_err_set(err, errno, "close inherited file descriptors");
+	r->dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return urun_err_set(err, errno, "open '%s'", c->state_dir);
+	/* The host's /proc, writable by us while dumpable. */
+	if (process_limits(&oom, err) < 0)
+		return -1;
+	/* Sharing a pid namespace with processes that exist already, we are in
+	 * their sight from the start: non-dumpable at once (an unprivileged
+	 * parent then cannot write the id maps of a new user namespace). */
+	if (pid && pid->path && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return urun_err_set(err, errno, "prctl PR_SET_DUMPABLE");
+	/* A session of our own, as runc's init (terminal_setup makes one with
+	 * the pty as its controlling terminal). */
+	if (!c->spec->process.terminal && setsid() < 0)
+		return urun_err_set(err, errno, "setsid");
+	return 0;
+}
+
+/* After `start`: nothing of urun's may reach the process (the caller's
+ * preserved fds aside). */
+static void
+close_runtime_fds(const struct init_ctx *c, struct init_run *r)
+{
+	close(r->dirfd);
+	r->dirfd = -1;
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	for (size_t i = 0; c->mount_userns && i < c->spec->n_mounts; i++)
+		if (c->mount_userns[i] >= 0)
+			close(c->mount_userns[i]);
+	log_close();
+	fd_preserve_apply(&r->pr);
 }
 
 void
 init_main(const struct init_ctx *c)
 {
+	struct init_run r = { .dirfd = -1 };
 	struct urun_err *err = NULL;
-	bool hook_failed = false;
-	int dirfd;
 	char *msg;
 
 	/* Die with urun until create has finished (an interrupted create must
 	 * not leave a parked init behind). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Our own open file description: the parent's holds the state lock, and
-	 * a copy kept here would hold it for as long as we stay parked. */
-	close(c->locked_fd);
-	dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		sync_fail(c->sync_fd, NULL, false);
-	syscall(SYS_close_range, 3 + c->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-	if (setup(c, &hook_failed, &err) < 0)
-		sync_fail(c->sync_fd, err, hook_failed);
+	if (init_start(c, &r, &err) < 0 || setup(c, &r, &err) < 0)
+		sync_fail(c->sync_fd, err, r.hook_failed);
 	prctl(PR_SET_PDEATHSIG, 0);
 	if (sync_send(c->sync_fd, SYNC_READY, NULL, &err) < 0)
 		_exit(1);
 	close(c->sync_fd);
-	if (wait_for_start(c, dirfd, &err) < 0)
+	if (wait_for_start(c, r.dirfd, &err) < 0)
 		goto fail;
-	close(dirfd);
-	keep_preserved_fds(c->preserve_fds);
+	close_runtime_fds(c, &r);
 	if (process_finalize(&c->spec->process, &(struct finalize_opts){
-		.seccomp = c->spec->seccomp, .setgroups_ok = !c->rootless,
+		.seccomp = c->spec->seccomp, .setgroups_ok = r.setgroups_ok,
 		.fakeroot = c->fakeroot }, &err) < 0)
 		goto fail;
 	process_exec(&c->spec->process, &err);

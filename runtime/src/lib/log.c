@@ -92,3 +92,9 @@ log_close(void)
 		fclose(log_cfg.file);
 	log_cfg.file = NULL;
 }
+
+int
+log_fd(void)
+{
+	return log_cfg.file ? fileno(log_cfg.file) : -1;
+}

@@ -18,5 +18,7 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 void log_close(void);
+/* The --log file's fd, -1 without one (for the fd lists of fds.h). */
+int log_fd(void);
 
 #endif

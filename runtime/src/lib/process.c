@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "fds.h"
 #include "proc_sched.h"
 #include "fakeroot.h"
 #include "process.h"
@@ -114,12 +115,33 @@ load_filters(const struct finalize_opts *o, struct urun_err **err)
 	return 0;
 }
 
+/* setresuid to a uid other than 0 empties the effective set (KEEPCAPS keeps
+ * the permitted one). Raise it back for the filters without no_new_privs,
+ * which need CAP_SYS_ADMIN: loading them after the identity change, not
+ * before as runc does, leaves only capset, the ambient prctls,
+ * sched_setaffinity and execve to pass through them. */
+static int
+raise_effective(struct urun_err **err)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return urun_err_set(err, errno, "capget");
+	data[0].effective = data[0].permitted;
+	data[1].effective = data[1].permitted;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return urun_err_set(err, errno, "capset: raise the effective set for seccomp");
+	return 0;
+}
+
 int
 process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 		 struct urun_err **err)
 {
 	static const uint64_t none[CAP_SET_COUNT];
 	const uint64_t *caps = p->has_caps ? p->caps : none;
+	bool filters = o->seccomp || o->fakeroot;
 
 	if (drop_bounding(caps[CAP_SET_BOUNDING], err) < 0)
 		return -1;
@@ -131,9 +153,12 @@ process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 		return urun_err_set(err, errno, "prctl PR_SET_KEEPCAPS");
 	if (chdir(p->cwd) < 0)
 		return urun_err_set(err, errno, "process.cwd '%s'", p->cwd);
+	if (cwd_verify(p->cwd, err) < 0)
+		return -1;
 	if (p->has_umask)
 		umask(p->umask);
-	if (!p->no_new_privileges && load_filters(o, err) < 0)
+	if (!p->no_new_privileges && filters &&
+	    (raise_effective(err) < 0 || load_filters(o, err) < 0))
 		return -1;
 	if (set_caps(caps, err) < 0)
 		return -1;
@@ -144,6 +169,16 @@ process_finalize(const struct urun_process *p, const struct finalize_opts *o,
 	if (p->no_new_privileges && load_filters(o, err) < 0)
 		return -1;
 	return 0;
+}
+
+bool
+process_setgroups_allowed(const char *path, bool fallback)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (read_file(path, &text, NULL, NULL) < 0)
+		return fallback;
+	return strncmp(text, "allow", 5) == 0;
 }
 
 static const char *

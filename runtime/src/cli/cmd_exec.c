@@ -29,6 +29,33 @@ set_user(json_t *proc, const char *spec, struct urun_err **err)
 	return 0;
 }
 
+/* --cap NAME, as runc: added to the bounding, effective and permitted sets,
+ * and to ambient only when the process has an inheritable set (ambient needs
+ * it); never to inheritable (CVE-2022-29162: an inheritable capability
+ * survives into programs with file capabilities). */
+static void
+add_caps(json_t *proc, json_t *names)
+{
+	static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
+	json_t *caps = json_object_get(proc, "capabilities");
+
+	if (!json_is_object(caps)) {
+		caps = json_object();
+		json_object_set_new(proc, "capabilities", caps);
+	}
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		json_t *set = json_object_get(caps, sets[i]);
+
+		if (i == 3 && !json_is_array(json_object_get(caps, "inheritable")))
+			break;
+		if (!json_is_array(set)) {
+			set = json_array();
+			json_object_set_new(caps, sets[i], set);
+		}
+		json_array_extend(set, names);
+	}
+}
+
 static json_t *
 load_process_file(const char *path, struct urun_err **err)
 {
@@ -50,21 +77,23 @@ CMD(exec)
 		{ "console-socket", required_argument, NULL, OPT_CONSOLE },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
+		{ "cap", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct exec_opts o = { .root = cli->root };
-	_cleanup_json_ json_t *proc = NULL, *env = json_array();
+	_cleanup_json_ json_t *proc = NULL, *env = json_array(), *caps = json_array();
 	const char *process_file = NULL, *user = NULL, *cwd = NULL;
 	int c, tty = -1, nnp = 0;
 	long n;
 
-	while ((c = getopt_long(argc, argv, "+p:tde:u:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:tde:u:c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': process_file = optarg; break;
 		case 't': tty = 1; break;
 		case 'd': o.detach = true; break;
 		case 'e': json_array_append_new(env, json_string(optarg)); break;
 		case 'u': user = optarg; break;
+		case 'c': json_array_append_new(caps, json_string(optarg)); break;
 		case OPT_CWD: cwd = optarg; break;
 		case OPT_PID_FILE: o.pid_file = optarg; break;
 		case OPT_CONSOLE: o.console_socket = optarg; break;
@@ -100,6 +129,8 @@ CMD(exec)
 			json_object_set_new(proc, "noNewPrivileges", json_true());
 		if (user && set_user(proc, user, err) < 0)
 			return -1;
+		if (json_array_size(caps))
+			add_caps(proc, caps);
 	}
 	o.process = proc;
 	return urun_container_exec(&o, err);

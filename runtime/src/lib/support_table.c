@@ -239,7 +239,7 @@ static const struct support_row rows[] = {
 	{ "process.selinuxLabel", R, R, "SELinux labels are not applied by urun" },
 	{ "process.terminal", S, S, "pty sent to --console-socket" },
 	{ "process.user", S, S, "process identity" },
-	{ "process.user.additionalGids", S, I, "setgroups; unprivileged: denied by the kernel in a one-id user namespace" },
+	{ "process.user.additionalGids", S, S, "setgroups wherever the user namespace allows it (/proc/self/setgroups): unprivileged with maps written by newgidmap, or in a user namespace made by someone else; a one-id map denies it, and the groups are then left alone, as runc does" },
 	{ "process.user.gid", S, S, "setgid" },
 	{ "process.user.uid", S, S, "setuid" },
 	{ "process.user.umask", S, S, "umask" },

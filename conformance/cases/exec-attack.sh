@@ -76,3 +76,10 @@ wait_for_line() {
 		nap 0.02
 	done
 }
+
+# The same attacker without a user namespace, as root: CAP_SYS_PTRACE is then
+# the host's, and reaches any process, non-dumpable or not. A runtime process
+# in the container must then hold nothing of the host at all, and not run the
+# host's runtime binary (runc and urun run a sealed memfd copy).
+ATTACK_HOST_PTRACE_JQ='def attacker(a): .process.args = a
+	| .process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"]);'

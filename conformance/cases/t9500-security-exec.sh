@@ -34,10 +34,41 @@ test_expect_success '[CVE-2016-9962] exec: no fd, cwd or root of the exec child 
 '
 
 expect_field process.args
+test_expect_success ROOT '[CVE-2016-9962] exec: no fd, cwd or root of the exec child reaches the host (CAP_SYS_PTRACE, no user namespace)' '
+	test_when_finished cleanup_ct &&
+	canary_new && mkdir pids &&
+	bundle_new --arg d "$TEST_DIR" "$ATTACK_HOST_PTRACE_JQ attacker([\"/attacks/exec_fdscan\", \$d, \"8000\"])" &&
+	start_bg && wait_for_line "$CID.out" "^ready" &&
+	execs=0 &&
+	for ((i = 1; i <= 30; i++)); do
+		rt exec --pid-file "$TEST_DIR/pids/$i" "$CID" /probe exit 0 7<"$TEST_DIR" 2>>exec.err || break
+		execs=$((execs + 1))
+	done
+	canary_intact "$CID.out" &&
+	{ [ "$execs" -gt 0 ] || why "exec failed: $(head -c 200 exec.err)"; }
+'
+
+expect_field process.args
 test_expect_success '[CVE-2019-5736] exec: /proc/PID/exe of the exec child cannot be used to overwrite the runtime binary' '
 	test_when_finished cleanup_ct &&
 	rt_copy_setup &&
 	bundle_new --arg i "$RTC_INO" --arg d "$RTC_DEV" "$ATTACK_JQ attacker([\"/attacks/exec_exe\", \$i, \$d, \"2500\"])" &&
+	start_bg && wait_for_line "$CID.out" "^ready" &&
+	execs=0 &&
+	for ((i = 1; i <= 30; i++)); do
+		rt exec "$CID" /probe exit 0 2>>exec.err || break
+		execs=$((execs + 1))
+	done
+	wait_for_line "$CID.out" "^done" 8 &&
+	copy_intact "$CID.out" &&
+	{ [ "$execs" -gt 0 ] || why "exec failed: $(head -c 200 exec.err)"; }
+'
+
+expect_field process.args
+test_expect_success ROOT '[CVE-2019-5736] exec: /proc/PID/exe of the exec child cannot be used to overwrite the runtime binary (CAP_SYS_PTRACE, no user namespace)' '
+	test_when_finished cleanup_ct &&
+	rt_copy_setup &&
+	bundle_new --arg i "$RTC_INO" --arg d "$RTC_DEV" "$ATTACK_HOST_PTRACE_JQ attacker([\"/attacks/exec_exe\", \$i, \$d, \"2500\"])" &&
 	start_bg && wait_for_line "$CID.out" "^ready" &&
 	execs=0 &&
 	for ((i = 1; i <= 30; i++)); do

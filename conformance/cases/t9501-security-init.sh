@@ -90,4 +90,26 @@ test_expect_success '[CVE-2019-5736] create: /proc/PID/exe of the waiting init c
 	if [ "$exec_ok" = 1 ]; then wait_for_line exe.out "^done" 8; fi &&
 	copy_intact exe.out
 '
+expect_field process.args
+test_expect_success ROOT '[CVE-2019-5736] create: /proc/PID/exe of the waiting init cannot be used to overwrite the runtime binary once it starts (CAP_SYS_PTRACE, no user namespace)' '
+	test_when_finished cleanup_ct &&
+	rt_copy_setup &&
+	bundle_new "$ATTACK_HOST_PTRACE_JQ attacker([\"/probe\", \"sleep\", \"6\"])" &&
+	ct_create &&
+	rt exec -d "$CID" /attacks/exec_exe "$RTC_INO" "$RTC_DEV" 2500 >exe.out 2>exe.err &&
+	wait_for_line exe.out "^ready" &&
+	rt start "$CID" &&
+	wait_for_line exe.out "^done" 8 &&
+	copy_intact exe.out
+'
+expect_field process.args
+test_expect_success ROOT '[CVE-2016-9962] create: the fds, cwd and root of the waiting init are out of reach of a process exec-ed into the container (CAP_SYS_PTRACE, no user namespace)' '
+	test_when_finished cleanup_ct &&
+	canary_new &&
+	bundle_new "$ATTACK_HOST_PTRACE_JQ attacker([\"/probe\", \"sleep\", \"10\"])" &&
+	ct_create &&
+	rt exec "$CID" /attacks/exec_fdscan "$TEST_DIR" 300 >scan.out 2>scan.err &&
+	{ grep -q "^done" scan.out || why "the scan did not run: $(head -c 200 scan.err)"; } &&
+	canary_intact scan.out
+'
 test_done

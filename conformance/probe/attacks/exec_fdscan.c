@@ -5,9 +5,11 @@
  * it (CVE-2016-9962, CVE-2024-21626 classes): for MILLISECONDS, over and
  * over, every /proc/PID/fd/N, /proc/PID/cwd and /proc/PID/root of every
  * other process:
- * - a link naming a path under HOSTDIR (the case's test directory on the
- *   host: the runtime's state directory, the pid file's directory, an fd
- *   the caller left open; stdio aside): "leak: /proc/PID/fd/N -> PATH";
+ * - a link to a directory or a regular file under HOSTDIR (the case's
+ *   test directory on the host: the runtime's state directory, the pid
+ *   file's directory, an fd the caller left open; stdio aside): "leak:
+ *   /proc/PID/fd/N -> PATH"; a fifo or socket there (a runtime's exec fifo,
+ *   its sync socket) gives no way to the host's files: "note: ...";
  * - a directory: walk up with ".." from it and append a line to
  *   HOSTDIR/canary (a file the case made writable): from a host directory
  *   the walk reaches the host's root, from a container one it stops at the
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,19 +63,25 @@ static void probe_link(const char *link, int stdio)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	struct stat st;
 	int fd;
 
 	if (n <= 0)
 		return;
 	target[n] = '\0';
-	if (!stdio && strncmp(target, hostdir, strlen(hostdir)) == 0) {
-		printf("leak: %s -> %s\n", link, target);
-		found++;
-	}
-	fd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = open(link, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	try_escape(fd, link);
+	if (!stdio && strncmp(target, hostdir, strlen(hostdir)) == 0 && fstat(fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) {
+			printf("leak: %s -> %s\n", link, target);
+			found++;
+		} else {
+			printf("note: %s -> %s (neither a file nor a directory)\n", link, target);
+		}
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		try_escape(fd, link);
 	close(fd);
 }
 

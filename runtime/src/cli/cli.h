@@ -16,6 +16,7 @@ struct cli {
 
 enum cmd_flags {
 	CMD_NEEDS_ID = 1 << 0,	/* the last operand is a container id, checked */
+	CMD_SEALED = 1 << 1,	/* puts processes into a container: run from a sealed copy */
 };
 
 struct cmd {

@@ -11,19 +11,20 @@
 #include "cli.h"
 #include "error.h"
 #include "log.h"
+#include "sealed.h"
 #include "state.h"
 #include "util.h"
 
 static const struct cmd cmds[] = {
-	{ "create", cmd_create, CMD_NEEDS_ID, "create [-b DIR] [--pid-file F] [--console-socket S] "
+	{ "create", cmd_create, CMD_NEEDS_ID | CMD_SEALED, "create [-b DIR] [--pid-file F] [--console-socket S] "
 	  "[--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
 	{ "start", cmd_start, CMD_NEEDS_ID, "start ID" },
 	{ "state", cmd_state, CMD_NEEDS_ID, "state ID" },
 	{ "kill", cmd_kill, 0, "kill [-a|--all] ID [SIGNAL]" },
 	{ "delete", cmd_delete, CMD_NEEDS_ID, "delete [-f|--force] ID" },
-	{ "run", cmd_run, CMD_NEEDS_ID, "run [-d] [--keep] [-b DIR] [--pid-file F] "
+	{ "run", cmd_run, CMD_NEEDS_ID | CMD_SEALED, "run [-d] [--keep] [-b DIR] [--pid-file F] "
 	  "[--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
-	{ "exec", cmd_exec, 0, "exec [-p process.json] [-t] [-d] [--pid-file F] "
+	{ "exec", cmd_exec, CMD_SEALED, "exec [-p process.json] [-t] [-d] [--pid-file F] "
 	  "[--console-socket S] [--cwd DIR] [-e K=V]... [-u UID[:GID]] [-c CAP]... "
 	  "[--preserve-fds N] ID [CMD ARG...]" },
 	{ "list", cmd_list, 0, "list [-f table|json] [-q]" },
@@ -136,6 +137,9 @@ dispatch(int argc, char **argv, struct cli *cli, struct urun_err **err)
 	cmd = find_cmd(argv[first]);
 	if (cmd == NULL)
 		return urun_err_set(err, 0, "unknown command '%s' (see urun --help)", argv[first]);
+	/* sealed.h: before anything is opened (the log is close-on-exec). */
+	if ((cmd->flags & CMD_SEALED) && sealed_reexec(argv, err) < 0)
+		return -1;
 	if (cli->root == NULL)
 		cli->root = urun_state_default_root();
 	/* Each command parses from its own argv[0] = the command word. */

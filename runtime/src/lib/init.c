@@ -19,6 +19,7 @@
 #include "log.h"
 #include "proc_sched.h"
 #include "process.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "spec.h"
 #include "sync.h"
@@ -104,7 +105,8 @@ join_new_keyring(const struct init_ctx *c, struct urun_err **err)
 struct init_run {
 	bool hook_failed;	/* a createContainer hook failed: poststop still runs */
 	bool setgroups_ok;
-	int dirfd;		/* the state directory, for exec.fifo */
+	int fifo;		/* exec.fifo (O_PATH), reopened through /proc to write it */
+	int dirfd;		/* or the state directory, without a proc mount */
 	struct fd_preserve pr;
 };
 
@@ -172,14 +174,54 @@ setup(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
 	return process_limits(&limits, err);
 }
 
+/* Whether the config mounts proc at /proc, for wait_for_start. */
+static bool
+mounts_proc(const struct urun_spec *s)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const char *d = s->mounts[i].destination + strspn(s->mounts[i].destination, "/");
+
+		if (s->mounts[i].type && strcmp(s->mounts[i].type, "proc") == 0 &&
+		    (strcmp(d, "proc") == 0 || strcmp(d, "proc/") == 0))
+			return true;
+	}
+	return false;
+}
+
+/* What the waiting init holds of the state directory: exec.fifo alone, not
+ * a directory a process that reaches our /proc/PID/fd could walk up from
+ * (CAP_SYS_PTRACE of the host user namespace can, non-dumpable or not). It
+ * is reopened for writing through the container's procfs; without a proc
+ * mount, only the directory can get us there. */
+static int
+open_state(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
+{
+	_cleanup_free_ char *fifo = xasprintf("%s/exec.fifo", c->state_dir);
+
+	if (mounts_proc(c->spec)) {
+		r->fifo = open(fifo, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (r->fifo < 0)
+			return urun_err_set(err, errno, "open '%s'", fifo);
+		return 0;
+	}
+	if (open_state(c, r, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* Block until `start` opens the fifo for reading, run the startContainer
  * hooks, then tell `start` it worked with one byte; a failing hook closes the
  * fifo unwritten, so `start` fails too (runtime.md step 7). */
 static int
-wait_for_start(const struct init_ctx *c, int dirfd, struct urun_err **err)
+wait_for_start(const struct init_ctx *c, const struct init_run *r, struct urun_err **err)
 {
-	_cleanup_close_ int fd = openat(dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	char path[64];
 
+	if (r->fifo >= 0 && procfs_fd_path(r->fifo, path, sizeof(path), err) < 0)
+		return urun_err_wrap(err, "exec fifo");
+	fd = r->fifo >= 0 ? open(path, O_WRONLY | O_CLOEXEC) :
+			    openat(r->dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return urun_err_set(err, errno, "open exec fifo");
 	if (run_hooks(c, "startContainer", "running", err) < 0)
@@ -223,9 +265,8 @@ init_start(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
 	fd_preserve_note(&r->pr, c->preserve_fds, ours, n);
 	if (fds_close_from(3 + (unsigned)c->preserve_fds, ours, n) < 0)
 		return urun_err_set(err, errno, "close inherited file descriptors");
-	r->dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (r->dirfd < 0)
-		return urun_err_set(err, errno, "open '%s'", c->state_dir);
+	if (open_state(c, r, err) < 0)
+		return -1;
 	/* The host's /proc, writable by us while dumpable. */
 	if (process_limits(&oom, err) < 0)
 		return -1;
@@ -246,8 +287,11 @@ init_start(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
 static void
 close_runtime_fds(const struct init_ctx *c, struct init_run *r)
 {
-	close(r->dirfd);
-	r->dirfd = -1;
+	if (r->fifo >= 0)
+		close(r->fifo);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	r->fifo = r->dirfd = -1;
 	if (c->console_fd >= 0)
 		close(c->console_fd);
 	for (size_t i = 0; c->mount_userns && i < c->spec->n_mounts; i++)
@@ -260,7 +304,7 @@ close_runtime_fds(const struct init_ctx *c, struct init_run *r)
 void
 init_main(const struct init_ctx *c)
 {
-	struct init_run r = { .dirfd = -1 };
+	struct init_run r = { .fifo = -1, .dirfd = -1 };
 	struct urun_err *err = NULL;
 	char *msg;
 
@@ -273,7 +317,7 @@ init_main(const struct init_ctx *c)
 	if (sync_send(c->sync_fd, SYNC_READY, NULL, &err) < 0)
 		_exit(1);
 	close(c->sync_fd);
-	if (wait_for_start(c, r.dirfd, &err) < 0)
+	if (wait_for_start(c, &r, &err) < 0)
 		goto fail;
 	close_runtime_fds(c, &r);
 	if (process_finalize(&c->spec->process, &(struct finalize_opts){

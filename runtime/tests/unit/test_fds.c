@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fds.h: which fds a process entering a container closes, which of the
  * --preserve-fds range it keeps, and the check that its cwd is inside its
- * root; process_setgroups_allowed. */
+ * root; process_setgroups_allowed; sealed_fd. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "error.h"
 #include "fds.h"
 #include "process.h"
+#include "sealed.h"
 
 static void
 expect_range(const struct fd_range *r, unsigned first, unsigned last)
@@ -171,6 +173,25 @@ test_setgroups_allowed(void **state)
 	assert_false(process_setgroups_allowed(path, false));
 }
 
+/* sealed.h: only a memfd with all of urun's seals counts as the copy. */
+static void
+test_sealed_fd(void **state)
+{
+	int fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int plain = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_false(sealed_fd(plain));
+	assert_false(sealed_fd(fd));
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+	assert_false(sealed_fd(fd));
+	assert_int_equal(fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW), 0);
+	assert_true(sealed_fd(fd));
+	close(fd);
+	close(plain);
+}
+
 int
 main(void)
 {
@@ -184,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_cwd_inside_root),
 		cmocka_unit_test(test_cwd_verify_here),
 		cmocka_unit_test(test_setgroups_allowed),
+		cmocka_unit_test(test_sealed_fd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

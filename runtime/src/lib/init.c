@@ -204,8 +204,9 @@ open_state(const struct init_ctx *c, struct init_run *r, struct urun_err **err)
 			return urun_err_set(err, errno, "open '%s'", fifo);
 		return 0;
 	}
-	if (open_state(c, r, err) < 0)
-		return -1;
+	r->dirfd = open(c->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return urun_err_set(err, errno, "open '%s'", c->state_dir);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -67,8 +68,12 @@ sealed_reexec(char **argv, struct urun_err **err)
 	if (self < 0)
 		return urun_err_set(err, errno, "read our own binary (/proc/self/exe) for a "
 				    "sealed copy");
-	if (sealed_fd(self))
+	if (sealed_fd(self)) {
+		/* execveat named us after the fd ("3"): our name again, for ps
+		 * and for start, which watches the init's name change at execve */
+		prctl(PR_SET_NAME, "urun", 0, 0, 0);
 		return 0;
+	}
 	copy = exec_memfd();
 	if (copy < 0)
 		return urun_err_set(err, errno, "memfd_create for a sealed copy of urun");

@@ -234,8 +234,8 @@ test_ignored_without_effect_is_quiet(void **state)
 	text = warnings_for("{\"linux\":{\"resources\":{\"pids\":{\"limit\":10}}}}", true);
 	assert_non_null(strstr(text, "warning: linux.resources: ignored unprivileged"));
 	free(text);
-	text = warnings_for("{\"process\":{\"user\":{\"additionalGids\":[0]}}}", true);
-	assert_non_null(strstr(text, "process.user.additionalGids: ignored unprivileged"));
+	text = warnings_for("{\"linux\":{\"cgroupsPath\":\"/x\"}}", true);
+	assert_non_null(strstr(text, "linux.cgroupsPath: ignored unprivileged"));
 	free(text);
 	/* As root: memory.kernel is ignored when set, quiet when 0. */
 	text = warnings_for("{\"linux\":{\"resources\":{\"memory\":{\"kernel\":1048576}}}}",

@@ -7,7 +7,7 @@ PKGS="gcc make pkg-config jq gojq busybox-static libseccomp-dev libjansson-dev l
 valgrind lcov uidmap golang-go golang-github-opencontainers-runtime-tools-dev
 golang-github-opencontainers-specs-dev golang-github-itchyny-gojq-dev runc crun buildah podman conmon fuse-overlayfs
 charliecloud-runtime hyperfine shellcheck python3-jsonschema clang libclang-rt-14-dev
-python3-requests python3-lark"
+python3-requests python3-lark docker.io containerd python3-grpcio python3-protobuf"
 
 missing=""
 for p in $PKGS; do
@@ -20,7 +20,11 @@ if [ -n "$missing" ]; then
 	fi
 	echo "deps: installing$missing"
 	apt-get update -q
+	# docker.io and containerd must not start system services: the
+	# integration test starts private daemons of its own
+	[ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; added_policy=1; }
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+	[ -z "${added_policy:-}" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # The unprivileged user the conformance suite runs as (no /etc/subuid entry on

@@ -168,14 +168,15 @@ count_containers() { "${P[@]}" ps -aq --filter "label=urun-engines=$RT" | wc -l;
 # when the init exits the child must not outlive the container.
 pid_host_child() {
 	local mark=$((20000 + RANDOM % 9000))	# sleep's argument, to find it
-	tkill 8 "${P[@]}" run --rm "${RUN_ARGS[@]}" --pid host localhost/urun-engines-base \
+	rm -f "$tmp/cid"
+	tkill 8 "${P[@]}" run --rm "${RUN_ARGS[@]}" --cidfile "$tmp/cid" --pid host localhost/urun-engines-base \
 		sh -c "sleep $mark & exit 0" >/dev/null
 	if eventually 3 sh -c "! pgrep -x -f 'sleep $mark' >/dev/null"; then
 		return 0
 	fi
 	echo "sleep $mark (pid $(pgrep -x -f "sleep $mark" | tr '\n' ' ')) outlived its container: $(errtail)" >"$tmp/detail"
 	kill_pids KILL $(pgrep -x -f "sleep $mark")	# ours: its argument is unique
-	"${P[@]}" rm -f $("${P[@]}" ps -aq --filter "label=urun-engines=$RT") >/dev/null 2>&1
+	podman_forget "$tmp/cid"
 	return 1
 }
 
@@ -185,15 +186,27 @@ run_timeout() {
 	local start rc left
 	start=$SECONDS
 	# podman waits 20 s for a conmon that is gone: 8 s are enough to tell
-	tkill 8 "${P[@]}" run --rm "${RUN_ARGS[@]}" --timeout 1 localhost/urun-engines-base sleep 10 >/dev/null
+	rm -f "$tmp/cid"
+	tkill 8 "${P[@]}" run --rm "${RUN_ARGS[@]}" --cidfile "$tmp/cid" --timeout 1 localhost/urun-engines-base \
+		sleep 10 >/dev/null
 	rc=$?
 	left=$(count_containers)
 	if [ $((SECONDS - start)) -lt 8 ] && [ "$left" = 0 ]; then
 		return 0
 	fi
 	echo "exit $rc after $((SECONDS - start)) s (sleep 10), $left containers left: $(errtail)" >"$tmp/detail"
-	"${P[@]}" rm -f $("${P[@]}" ps -aq --filter "label=urun-engines=$RT") >/dev/null 2>&1
+	podman_forget "$tmp/cid"
 	return 1
+}
+
+# podman_forget CIDFILE: after a check that failed with podman killed, its
+# container removed from podman and from the runtime's state.
+podman_forget() {
+	local id
+	id=$(cat "$1" 2>/dev/null) || return 0
+	"${P[@]}" rm -f "$id" >/dev/null 2>&1
+	"${AS[@]}" "$RTPATH" delete --force "$id" >/dev/null 2>&1
+	return 0
 }
 
 # podman_detached NAME: the checks on one container started with run -d.

@@ -179,7 +179,7 @@ ctr_detached() {
 # background child and exits; kill --all must end the child, then task
 # delete and container delete must work.
 ctr_pid_host() {
-	local id=$1 mark=$((30000 + RANDOM % 9000)) st
+	local id=$1 mark=$((RANDOM * 32768 + RANDOM + 100000)) st
 	if ! t "${run[@]}" --cgroup "/$cg-ctr/$id" -d --with-ns "pid:/proc/$$/ns/pid" "$img" "$id" \
 		sh -c "sleep $mark & exit 0" >/dev/null 2>"$tmp/err"; then
 		echo "run -d: $(errtail)" >"$tmp/detail"

@@ -101,7 +101,7 @@ docker_checks() {
 # docker_pid_host: `run --pid host` whose init leaves a background child:
 # when the init exits the child must not outlive the container.
 docker_pid_host() {
-	local mark=$((40000 + RANDOM % 9000))	# sleep's argument, to find it
+	local mark=$((RANDOM * 32768 + RANDOM + 100000))	# sleep's argument, to find it
 	tkill 8 "${run[@]}" --pid host "$img" sh -c "sleep $mark & exit 0" >/dev/null
 	if eventually 3 sh -c "! pgrep -x -f 'sleep $mark' >/dev/null"; then
 		return 0

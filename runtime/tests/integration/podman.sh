@@ -167,7 +167,7 @@ count_containers() { "${P[@]}" ps -aq --filter "label=urun-engines=$RT" | wc -l;
 # pid_host_child: `run --pid host` whose init leaves a background child:
 # when the init exits the child must not outlive the container.
 pid_host_child() {
-	local mark=$((20000 + RANDOM % 9000))	# sleep's argument, to find it
+	local mark=$((RANDOM * 32768 + RANDOM + 100000))	# sleep's argument, to find it
 	rm -f "$tmp/cid"
 	tkill 8 "${P[@]}" run --rm "${RUN_ARGS[@]}" --cidfile "$tmp/cid" --pid host localhost/urun-engines-base \
 		sh -c "sleep $mark & exit 0" >/dev/null

@@ -201,14 +201,14 @@ check_true() {
 # RESIZE_SH: the container's shell script for a resize check under ptyrun.py
 # --resize 30x100 --after ready: says whether it has a terminal, its size
 # (once the engine has set it: ctr does so after the start), and the new size
-# once it differs (docker and ctr also resize to the same size after the
-# start; podman also forwards SIGWINCH with a kill: the script outlives both
-# by a second so that kill finds it running).
+# once it differs (polled: docker and ctr resize to the same size after the
+# start, podman also forwards SIGWINCH with a kill; the script outlives that
+# kill by a second so that it finds the container running).
 RESIZE_SH='test -t 0 && test -t 1 && echo tty; i=0
 until stty size 2>/dev/null | grep -q "^[1-9]" || [ $i = 20 ]; do sleep 0.1; i=$((i + 1)); done
-s0=$(stty size); echo "$s0"; r=
-trap '\''[ -n "$r" ] || { s=$(stty size); [ "$s" = "$s0" ] || { r=1; echo "$s"; }; }'\'' WINCH
-echo ready; i=0; while [ -z "$r" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; sleep 1'
+s0=$(stty size); echo "$s0"; echo ready; i=0
+while [ $i -lt 100 ]; do s=$(stty size); [ "$s" != "$s0" ] && echo "$s" && break; sleep 0.1; i=$((i + 1)); done
+sleep 1'
 RESIZE_WANT="tty 24 80 ready 30 100"
 
 # eventually SECONDS CMD...: CMD succeeds within about SECONDS.

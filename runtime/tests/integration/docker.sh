@@ -102,11 +102,15 @@ docker_checks() {
 # when the init exits the child must not outlive the container.
 docker_pid_host() {
 	local mark=$((RANDOM * 32768 + RANDOM + 100000))	# sleep's argument, to find it
+	local rc
 	tkill 8 "${run[@]}" --pid host "$img" sh -c "sleep $mark & exit 0" >/dev/null
+	rc=$?
 	if eventually 3 sh -c "! pgrep -x -f 'sleep $mark' >/dev/null"; then
-		return 0
+		[ "$rc" = 0 ] && return 0
+		echo "docker run: exit $rc: $(errtail)" >"$tmp/detail"
+	else
+		echo "sleep $mark outlived its container: $(errtail)" >"$tmp/detail"
 	fi
-	echo "sleep $mark outlived its container: $(errtail)" >"$tmp/detail"
 	kill_pids KILL $(pgrep -x -f "sleep $mark")	# ours: its argument is unique
 	return 1
 }

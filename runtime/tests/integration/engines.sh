@@ -92,3 +92,6 @@ else
 fi
 echo "# $((SECONDS - start)) s"
 summary
+rc=$?
+rm -f "$RES" "$work.left"
+exit "$rc"

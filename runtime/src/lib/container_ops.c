@@ -297,8 +297,10 @@ urun_container_kill(const char *root, const char *id, int sig, bool all,
 	 * left (and without the cgroup nothing would find them). */
 	if (all && st->cgroup_path)
 		return signal_all(st, sig, err);
+	/* runc's words: containerd's shim (checkKillError) matches "container
+	 * not running" to know a kill raced an exit, and fails otherwise. */
 	if (urun_state_status(st) == STATUS_STOPPED)
-		return urun_err_set(err, 0, "container '%s' is not running", id);
+		return urun_err_set(err, 0, "container not running: '%s' is stopped", id);
 	if (all)
 		return signal_all(st, sig, err);
 	if (kill(st->pid, sig) < 0)

@@ -33,10 +33,10 @@ runc=${ENGINES_RUNC:-/usr/sbin/runc}
 # The causes of issue 9 whose fixes have not landed yet: a check marked
 # `known X` that fails with urun is a TODO while X is listed here. Drop a
 # letter when its fix is merged (the summary names the ones that pass).
-# A-K are fixed. L (found by this test): kill of a stopped container must
+# A-K are fixed, and L (found by this test: kill of a stopped container must
 # say "container not running", the words containerd's shim maps to "already
-# finished" (urun_container_kill says "container 'ID' is not running").
-KNOWN_CAUSES=${ENGINES_KNOWN-L}
+# finished").
+KNOWN_CAUSES=${ENGINES_KNOWN-}
 
 # shellcheck source=lib.sh
 . "$integ/lib.sh"

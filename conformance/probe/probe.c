@@ -814,6 +814,44 @@ static int cmd_ignore_term(int argc, char **argv)
 }
 
 /*
+ * probe tick PATH [MS]: every MS milliseconds (default 10) write the number
+ * of ticks so far to PATH, through a rename so that a reader never sees a
+ * partial number. A harness reads PATH from outside to see whether the
+ * process makes progress (pause freezes it).
+ */
+static int cmd_tick(int argc, char **argv)
+{
+	char tmp[PATH_MAX], num[32];
+	struct timespec ts;
+	unsigned long long n;
+	long ms = 10;
+	char *end;
+
+	if (argc < 2 || argc > 3)
+		return USAGE;
+	if (argc == 3) {
+		ms = strtol(argv[2], &end, 10);
+		if (end == argv[2] || *end || ms < 1 || ms > 60000)
+			return USAGE;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]) >= (int)sizeof(tmp))
+		return USAGE;
+	for (n = 1;; n++) {
+		snprintf(num, sizeof(num), "%llu\n", n);
+		if (write_file(tmp, num) < 0)
+			return 1;
+		if (rename(tmp, argv[1]) < 0) {
+			fprintf(stderr, "probe: rename '%s': %s\n", tmp, strerror(errno));
+			return 1;
+		}
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/*
  * chown a fresh file in /tmp (or /dev/shm if /tmp is read-only). 0:0 needs
  * CAP_CHOWN only for a non-root caller; 65534:65534 always needs it (and
  * fails with EINVAL where 65534 is not mapped in the user namespace).
@@ -954,6 +992,7 @@ static const struct {
 	{ "cat", cmd_cat, "cat PATH" },
 	{ "wait-signal", cmd_wait_signal, "wait-signal [READY_PATH]" },
 	{ "ignore-term", cmd_ignore_term, "ignore-term [READY_PATH]" },
+	{ "tick", cmd_tick, "tick PATH [MS]" },
 	{ "syscall", cmd_syscall, "syscall mkdir|chown|chown-other|getcwd|"
 	  "sethostname|unshare|mount|setuid|kill|personality" },
 	{ "pidns-init", cmd_pidns_init, "pidns-init" },

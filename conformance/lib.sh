@@ -1206,13 +1206,14 @@ cleanup_ct() {
 # test when the user has no range. For cases with a non-root process user.
 subid_map() {
 	[ "$RT_UNPRIV" = 1 ] || { printf '.\n'; return 0; }
-	local f name start count u='' g=''
-	for f in /etc/subuid /etc/subgid; do
+	local kind name start count u='' g=''
+	for kind in uid gid; do
+		[ -r "/etc/sub$kind" ] || continue
 		while IFS=: read -r name start count; do
 			[ "$name" = "$RT_USER" ] || [ "$name" = "$RT_UID" ] || continue
-			if [ "$f" = /etc/subuid ]; then u="$start $count"; else g="$start $count"; fi
+			if [ "$kind" = uid ]; then u="$start $count"; else g="$start $count"; fi
 			break
-		done <"$f" 2>/dev/null
+		done <"/etc/sub$kind"
 	done
 	[ -n "$u" ] && [ -n "$g" ] ||
 		skip_test "unprivileged: $RT_USER has no range in /etc/subuid and /etc/subgid (a second uid needs newuidmap)"

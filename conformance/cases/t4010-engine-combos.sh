@@ -130,6 +130,7 @@ test_expect_failure ROOT,CGROUP 'kill --all after the init exited kills what is 
 	start_bg &&
 	wait_for_file shared/child &&
 	child=$(<shared/child) &&
+	test_when_finished "kill -KILL $child 2>/dev/null; cleanup_ct" &&
 	wait_for_status "$CID" stopped &&
 	{ pid_alive "$child" || why "harness: the child $child is already gone"; } &&
 	{ rt kill --all "$CID" KILL >out 2>err || why "kill --all failed: $(first_line_ err)"; } &&

@@ -232,14 +232,16 @@ test_expect_success 'exec -d (short form) returns while the process runs' '
 	{ pid_alive "$(<exec.pid)" || why "the exec'"'"'d process is not running after exec -d returned"; }
 '
 
-test_expect_success 'exec --pid-file without --detach writes the pid of the process' '
+test_expect_success 'exec --pid-file without --detach names the process while it runs' '
 	test_when_finished cleanup_ct &&
 	exec_ct &&
-	rt exec --pid-file "$TEST_DIR/exec.pid" "$CID" /bin/sh -c "echo \$\$ > /dev/null; exit 0" >out 2>err ||
-		why "exec --pid-file failed: $(first_line_ err)" &&
-	wait_for_file exec.pid 1 &&
+	{ rt exec --pid-file "$TEST_DIR/exec.pid" "$CID" /probe sleep 3 >out 2>err & } &&
+	wait_for_file exec.pid &&
 	pid=$(<exec.pid) &&
-	{ [[ $pid =~ ^[0-9]+$ ]] && [ "$pid" -gt 1 ] || why "pid-file holds \"$pid\""; }
+	init=$(state_pid) &&
+	{ test "$(readlink /proc/$pid/ns/pid)" = "$(readlink /proc/$init/ns/pid)" ||
+		why "the --pid-file process $pid is not in the container'"'"'s pid namespace"; } &&
+	{ wait || why "exec --pid-file failed: $(first_line_ err)"; }
 '
 
 test_expect_success 'exec --preserve-fds 1 passes fd 3 to the process' '

@@ -47,8 +47,7 @@ test_expect_success 'docker defaults as root: its capabilities and seccomp profi
 '
 
 expect_field linux.seccomp process.capabilities process.user.uid process.noNewPrivileges
-test_expect_failure 'docker defaults with a non-root user (USER in a Dockerfile), noNewPrivileges false' \
-	'[urun] the seccomp filter is loaded after setresuid dropped CAP_SYS_ADMIN (issue 9 A; helper exec fixes it)' '
+test_expect_success 'docker defaults with a non-root user (USER in a Dockerfile), noNewPrivileges false' '
 	m=$(subid_map) &&
 	engine_run docker-seccomp.json ".process.capabilities = ($DOCKER_CAPS as \$c | {bounding: \$c, effective: \$c, permitted: \$c, inheritable: \$c})" \
 		"$m | .process.user = {uid: 1000, gid: 1000}" &&
@@ -66,8 +65,7 @@ test_expect_success 'podman defaults as root: its capabilities and seccomp profi
 '
 
 expect_field linux.seccomp linux.seccomp.defaultErrnoRet process.capabilities process.user.uid process.noNewPrivileges
-test_expect_failure 'podman defaults with a non-root user: capabilities only in bounding, seccomp, noNewPrivileges false' \
-	'[urun] the seccomp filter is loaded after setresuid dropped CAP_SYS_ADMIN (issue 9 A; helper exec fixes it)' '
+test_expect_success 'podman defaults with a non-root user: capabilities only in bounding, seccomp, noNewPrivileges false' '
 	m=$(subid_map) &&
 	engine_run podman-seccomp.json ".process.capabilities = {bounding: $PODMAN_CAPS}" "$m | .process.user = {uid: 1000, gid: 1000}" &&
 	json_eq all.json "[.[] | select(.caps) | [.uid, .seccomp, .caps.effective]]" "[[1000,2,[]]]" \
@@ -83,8 +81,7 @@ test_expect_success 'resources {} (podman always sends it): the container runs a
 '
 
 expect_field linux.devices.fileMode
-test_expect_failure ROOT 'a device whose fileMode carries the type bits (0o20666 = 8630, podman --device)' \
-	'[urun] urun refuses fileMode above 07777 (issue 9 B)' '
+test_expect_success ROOT 'a device whose fileMode carries the type bits (0o20666 = 8630, podman --device)' '
 	bundle_new ".linux.devices = [{path: \"/dev/conform-fm\", type: \"c\", major: 1, minor: 3, fileMode: 8630, uid: 0, gid: 0}]
 		| probe([\"report\", \"--path\", \"/dev/conform-fm\"])" &&
 	probe_report &&
@@ -92,8 +89,7 @@ test_expect_failure ROOT 'a device whose fileMode carries the type bits (0o20666
 '
 
 expect_field linux.devices.fileMode
-test_expect_failure 'a host device listed with fileMode 8630 (type bits) is there with mode 0666' \
-	'[urun] urun refuses fileMode above 07777 (issue 9 B)' '
+test_expect_success 'a host device listed with fileMode 8630 (type bits) is there with mode 0666' '
 	bundle_new ".linux.devices = [{path: \"/dev/full\", type: \"c\", major: 1, minor: 7, fileMode: 8630, uid: 0, gid: 0}]
 		| probe([\"report\", \"--path\", \"/dev/full\"])" &&
 	probe_report &&
@@ -101,16 +97,14 @@ test_expect_failure 'a host device listed with fileMode 8630 (type bits) is ther
 '
 
 expect_field linux.namespaces.type=cgroup
-test_expect_failure 'a new cgroup namespace: the container sees its own cgroup as / in every hierarchy' \
-	'[urun] urun unshares the cgroup namespace before the init joins its cgroup (issue 9 D)' '
+test_expect_success 'a new cgroup namespace: the container sees its own cgroup as / in every hierarchy' '
 	bundle_new "ns_add(\"cgroup\")" &&
 	probe_report &&
 	report_expect "(.cgroup | length) > 0 and all(.cgroup[]; endswith(\":/\"))" \
 		"/proc/self/cgroup is not / everywhere: $(jq -c .cgroup "$REPORT" | head -c 300)"
 '
 
-test_expect_failure 'the init is a session leader without a terminal (setsid, as runc)' \
-	'[urun] urun calls setsid only with a terminal (issue 9 F)' '
+test_expect_success 'the init is a session leader without a terminal (setsid, as runc)' '
 	test_when_finished cleanup_ct &&
 	bundle_new ".process.terminal = false | probe([\"sleep\", \"60\"])" &&
 	start_bg &&
@@ -121,8 +115,7 @@ test_expect_failure 'the init is a session leader without a terminal (setsid, as
 '
 
 expect_field linux.namespaces.type=pid
-test_expect_failure ROOT,CGROUP 'kill --all after the init exited kills what is left (shared pid namespace)' \
-	'[urun] urun kill --all of a stopped container says "not running" (issue 9 E)' '
+test_expect_success ROOT,CGROUP 'kill --all after the init exited kills what is left (shared pid namespace)' '
 	test_when_finished cleanup_ct &&
 	bundle_new "ns_del(\"pid\") | shared | .process.args = [\"/bin/sh\", \"-c\",
 		\"/probe sleep 60 & echo \$! > /shared/child; exit 0\"]" &&

@@ -36,7 +36,7 @@ ATTACK_BIN := $(ATTACK_SRC:conformance/probe/attacks/%.c=conformance/probe/attac
 
 .PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
 	conformance-fallback integration \
-	features-check check coverage report bench docs docs-check install clean
+	features-check check coverage report bench docs docs-check install install-conform clean
 all: $(URUN) $(PROBE)
 
 deps:
@@ -125,9 +125,30 @@ report: deps all fixtures
 bench: deps all fixtures
 	scripts/bench.sh
 
-install: $(URUN)
+install: $(URUN) install-conform
 	install -D -m 0755 $(URUN) $(DESTDIR)$(PREFIX)/bin/urun
 	install -D -m 0644 docs/urun.1 $(DESTDIR)$(PREFIX)/share/man/man1/urun.1
+
+# conform without the urun tree: PREFIX/lib/conform holds the harness, its
+# cases, profiles, wrappers, helpers (conform-helper, oci-validate,
+# spec-fields.sh for the report), the probe and attack programs, and
+# fixtures/ (base and invalid configs, the rootfs); PREFIX/bin/conform links
+# to it. `conform --runtime PATH --out DIR` then works from any directory.
+CONFORM_LIB = $(DESTDIR)$(PREFIX)/lib/conform
+install-conform: $(PROBE) fixtures
+	rm -rf $(CONFORM_LIB)
+	mkdir -p $(CONFORM_LIB)/probe $(CONFORM_LIB)/helper $(CONFORM_LIB)/validate \
+		$(CONFORM_LIB)/scripts $(CONFORM_LIB)/fixtures $(DESTDIR)$(PREFIX)/bin
+	cp -R conformance/conform conformance/lib.sh conformance/README.md conformance/cases \
+		conformance/profiles conformance/wrappers conformance/report conformance/schema $(CONFORM_LIB)/
+	install -m 0755 conformance/helper/conform-helper $(CONFORM_LIB)/helper/
+	install -m 0755 conformance/validate/oci-validate $(CONFORM_LIB)/validate/
+	install -m 0755 $(PROBE) $(CONFORM_LIB)/probe/
+	install -m 0755 scripts/spec-fields.sh $(CONFORM_LIB)/scripts/
+	if [ -d conformance/probe/attacks/bin ]; then cp -R conformance/probe/attacks/bin $(CONFORM_LIB)/probe/attacks; fi
+	cp -R fixtures/README.md fixtures/base fixtures/invalid $(CONFORM_LIB)/fixtures/
+	cp -a fixtures/build/rootfs $(CONFORM_LIB)/fixtures/rootfs
+	ln -sfn ../lib/conform/conform $(DESTDIR)$(PREFIX)/bin/conform
 
 clean:
 	rm -rf $(BUILD) runtime/build-fuzz runtime/bin $(PROBE) conformance/probe/attacks/bin fixtures/build conformance/out coverage/html coverage/*.info \

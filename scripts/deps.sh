@@ -6,7 +6,7 @@ set -eu
 PKGS="gcc make pkg-config jq gojq busybox-static libseccomp-dev libjansson-dev libcmocka-dev
 valgrind lcov uidmap golang-go golang-github-opencontainers-runtime-tools-dev
 golang-github-opencontainers-specs-dev golang-github-itchyny-gojq-dev runc crun buildah podman conmon fuse-overlayfs
-charliecloud-runtime hyperfine shellcheck python3-jsonschema clang libclang-rt-14-dev
+charliecloud-runtime runsc hyperfine shellcheck python3-jsonschema clang libclang-rt-14-dev
 python3-requests python3-lark docker.io containerd python3-grpcio python3-protobuf"
 
 missing=""

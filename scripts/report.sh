@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # report.sh [OUT]: what `make report` runs. The conformance suite against
-# urun (when runtime/bin/urun is built), runc, crun and ch-run-oci (those
+# urun (when runtime/bin/urun is built), runc, crun, ch-run-oci and runsc (those
 # installed) as root and as an unprivileged user, merged into one
 # report in OUT (default conformance/out/report): report.html, report.md,
 # junit.xml, results.json. A runtime's failures do not fail this script; a
@@ -20,7 +20,7 @@ if [ -x "$top/runtime/bin/urun" ]; then
 else
 	echo "report.sh: runtime/bin/urun is not built; the report has no urun column" >&2
 fi
-for rt in runc crun ch-run-oci; do
+for rt in runc crun ch-run-oci runsc; do
 	if command -v "$rt" >/dev/null; then
 		args+=(--runtime "$rt")
 	else

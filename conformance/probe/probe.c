@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -814,6 +815,44 @@ static int cmd_ignore_term(int argc, char **argv)
 }
 
 /*
+ * probe tick PATH [MS]: every MS milliseconds (default 10) write the number
+ * of ticks so far to PATH, through a rename so that a reader never sees a
+ * partial number. A harness reads PATH from outside to see whether the
+ * process makes progress (pause freezes it).
+ */
+static int cmd_tick(int argc, char **argv)
+{
+	char tmp[PATH_MAX], num[32];
+	struct timespec ts;
+	unsigned long long n;
+	long ms = 10;
+	char *end;
+
+	if (argc < 2 || argc > 3)
+		return USAGE;
+	if (argc == 3) {
+		ms = strtol(argv[2], &end, 10);
+		if (end == argv[2] || *end || ms < 1 || ms > 60000)
+			return USAGE;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]) >= (int)sizeof(tmp))
+		return USAGE;
+	for (n = 1;; n++) {
+		snprintf(num, sizeof(num), "%llu\n", n);
+		if (write_file(tmp, num) < 0)
+			return 1;
+		if (rename(tmp, argv[1]) < 0) {
+			fprintf(stderr, "probe: rename '%s': %s\n", tmp, strerror(errno));
+			return 1;
+		}
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
+/*
  * chown a fresh file in /tmp (or /dev/shm if /tmp is read-only). 0:0 needs
  * CAP_CHOWN only for a non-root caller; 65534:65534 always needs it (and
  * fails with EINVAL where 65534 is not mapped in the user namespace).
@@ -895,6 +934,15 @@ static long do_syscall(const char *name)
 		return kill(getpid(), 0);
 	if (strcmp(name, "personality") == 0)
 		return personality(0xffffffff);
+	/* A persona engines' seccomp profiles do not allow (only 0, 8, 0x20000,
+	 * 0x20008 and the query); harmless in a process about to exit. */
+	if (strcmp(name, "personality-noaslr") == 0)
+		return personality(ADDR_NO_RANDOMIZE);
+	/* futex_waitv with no waiters: EINVAL from the kernel (5.16+), and
+	 * absent from docker 20.10's and podman 4.3's profiles, so a filter's
+	 * default action answers instead (docker: EPERM, podman: ENOSYS). */
+	if (strcmp(name, "futex_waitv") == 0)
+		return syscall(SYS_futex_waitv, NULL, 0, 0, NULL, 0);
 	return -2;
 }
 
@@ -954,8 +1002,10 @@ static const struct {
 	{ "cat", cmd_cat, "cat PATH" },
 	{ "wait-signal", cmd_wait_signal, "wait-signal [READY_PATH]" },
 	{ "ignore-term", cmd_ignore_term, "ignore-term [READY_PATH]" },
+	{ "tick", cmd_tick, "tick PATH [MS]" },
 	{ "syscall", cmd_syscall, "syscall mkdir|chown|chown-other|getcwd|"
-	  "sethostname|unshare|mount|setuid|kill|personality" },
+	  "sethostname|unshare|mount|setuid|kill|personality|"
+	  "personality-noaslr|futex_waitv" },
 	{ "pidns-init", cmd_pidns_init, "pidns-init" },
 };
 

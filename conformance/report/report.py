@@ -97,8 +97,12 @@ def verdict_key(r):
 
 def spec_fields(mode):
     """Config fields from the schemas, via scripts/spec-fields.sh."""
+    # the urun tree's scripts/, or an installed conform's own copy
+    script = os.path.join(TOP, "scripts", "spec-fields.sh")
+    if not os.path.exists(script):
+        script = os.path.join(CONFORM, "scripts", "spec-fields.sh")
     try:
-        out = subprocess.run([os.path.join(TOP, "scripts", "spec-fields.sh"), mode],
+        out = subprocess.run([script, mode, os.path.join(CONFORM, "schema")],
                              check=True, capture_output=True, text=True).stdout
         return [line for line in out.splitlines() if line]
     except (OSError, subprocess.CalledProcessError) as e:

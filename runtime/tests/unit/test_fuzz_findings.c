@@ -60,11 +60,27 @@ test_int_field_real_out_of_int64_range(void **state)
 			"process.user.uid: expected an integer, got a number");
 }
 
+/* A cgroupsPath with a newline passed validation; relative, on a host where
+ * the caller sits in different cgroups per hierarchy, state.json keeps one
+ * "controllers:path" line per hierarchy, and the newline injected a line that
+ * decodes as another hierarchy's cgroup ("x\nmemory:/victim": delete would act
+ * on /victim). Found by fuzz_config's encode/decode round trip. */
+static void
+test_cgroups_path_newline(void **state)
+{
+	(void)state;
+	expect_rejected(DOC(PROCESS(USER0), ",\"linux\":{\"cgroupsPath\":\"x\\nmemory:/victim\"}"),
+			"linux.cgroupsPath: a newline is not allowed");
+	expect_rejected(DOC(PROCESS(USER0), ",\"linux\":{\"cgroupsPath\":\"/a\\nb\"}"),
+			"linux.cgroupsPath: a newline is not allowed");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_field_real_out_of_int64_range),
+		cmocka_unit_test(test_cgroups_path_newline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

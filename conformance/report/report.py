@@ -279,6 +279,18 @@ class Report:
         return out
 
 
+    def security_labels(self):
+        """The labels with each runtime's unprivileged run next to its root run
+        (urun, urun-unprivileged, runc, ...), in order of first appearance."""
+        suffix = "-unprivileged"
+        bases = []
+        for lb in self.labels:
+            base = lb[:-len(suffix)] if lb.endswith(suffix) else lb
+            if base not in bases:
+                bases.append(base)
+        return sorted(self.labels, key=lambda lb: (
+            bases.index(lb[:-len(suffix)] if lb.endswith(suffix) else lb), lb.endswith(suffix)))
+
     def security_rows(self):
         """[(tag, [case ids], {label: (kind, text, [results])})], sorted by tag."""
         rows = []
@@ -289,7 +301,7 @@ class Report:
                 if short_case(r) not in cases:
                     cases.append(short_case(r))
             cells = {}
-            for label in self.labels:
+            for label in self.security_labels():
                 mine = [r for r in rs if r["runtime"] == label]
                 cells[label] = security_cell(mine) + (mine,)
             rows.append((tag, cases, cells))
@@ -302,11 +314,12 @@ class Report:
             a("No security case (a test titled \"[CLASS] ...\") in this run.\n")
             return
         a(SECURITY_LEGEND + "\n")
-        a("| class | cases | " + " | ".join(self.labels) + " |")
-        a("|---|---|" + "---|" * len(self.labels))
+        labels = self.security_labels()
+        a("| class | cases | " + " | ".join(labels) + " |")
+        a("|---|---|" + "---|" * len(labels))
         for tag, cases, cells in rows:
             a("| %s | %s | %s |" % (md(tag), ", ".join(cases), " | ".join(
-                md(text) for _, text, _ in (cells[lb] for lb in self.labels))))
+                md(text) for _, text, _ in (cells[lb] for lb in labels))))
         a("")
 
     def security_html(self, a):
@@ -318,10 +331,11 @@ class Report:
             return
         legend = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", e(SECURITY_LEGEND, quote=False))
         a("<p>%s</p>" % legend)
-        a("<table class=matrix><tr><th>class<th>cases" + "".join("<th>%s" % e(lb) for lb in self.labels) + "</tr>")
+        labels = self.security_labels()
+        a("<table class=matrix><tr><th>class<th>cases" + "".join("<th>%s" % e(lb) for lb in labels) + "</tr>")
         for tag, cases, cells in rows:
             a("<tr><td><code>%s</code><td>%s" % (e(tag), e(", ".join(cases))))
-            for label in self.labels:
+            for label in labels:
                 kind, text, rs = cells[label]
                 tip = "\n".join("%s %s: %s%s %s" % (short_case(r), r["title"], r["verdict"],
                                                      " (known)" if r.get("known") else "",

@@ -14,6 +14,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import report  # noqa: E402
 
+# The schema walk (scripts/spec-fields.sh) is not what this tests; the command
+# line test below still runs it.
+report.spec_fields = lambda mode: []
+
 
 def res(runtime, script, num, title, verdict, reason="", known=False):
     return {"runtime": runtime, "mode": "root", "script": script, "num": num,
@@ -102,6 +106,16 @@ class SecuritySection(unittest.TestCase):
         self.assertIn("<td class='sec hole' title='t9501.1 [CVE-2019-5736] exec: attack 1: pass", h)
         self.assertIn(">HOLE 1/3 (t9501.2)</td>", h)
         self.assertIn("<td class='sec defended'", h)
+
+    def test_unprivileged_column_next_to_its_runtime(self):
+        rts = [{"label": lb, "declared": []} for lb in
+               ("urun", "runc", "crun", "urun-unprivileged", "runc-unprivileged")]
+        rep = report.Report([{}], rts, RESULTS, None)
+        self.assertEqual(rep.security_labels(), ["urun", "urun-unprivileged", "runc",
+                                                 "runc-unprivileged", "crun",
+                                                 "crun-unprivileged"])
+        self.assertIn("| class | cases | urun | urun-unprivileged | runc | runc-unprivileged | "
+                      "crun | crun-unprivileged |", rep.markdown())
 
     def test_no_security_case(self):
         rep = make_report([r for r in RESULTS if not r["title"].startswith("[")])

@@ -330,6 +330,13 @@ normalize(const char *p, const char *field, struct urun_err **err)
 	_cleanup_free_ char *copy = xstrdup(p);
 	char *out = xcalloc(1, strlen(p) + 2), *save = NULL;
 
+	/* A newline would split the path kept in state.json into lines that
+	 * cg_paths_decode() reads as other hierarchies' paths. */
+	if (strchr(p, '\n')) {
+		free(out);
+		urun_err_set(err, 0, "%s: a newline is not allowed", field);
+		return NULL;
+	}
 	for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
 		if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0) {
 			free(out);

@@ -393,13 +393,14 @@ load_at(const char *id, char **dir, int *dir_fd, bool locked, struct urun_err **
 		return NULL;
 	}
 	st = state_new(id);
-	st->dir = steal_ptr(dir);
-	st->dir_fd = take_fd(dir_fd);
 	st->locked = locked;
 	if (state_from_json(st, doc, err) < 0) {
 		urun_state_free(st);
 		return NULL;
 	}
+	/* Only now: on failure the caller keeps them (salvage needs both). */
+	st->dir = steal_ptr(dir);
+	st->dir_fd = take_fd(dir_fd);
 	return st;
 }
 

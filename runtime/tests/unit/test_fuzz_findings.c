@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Inputs the libFuzzer targets (runtime/tests/fuzz/, docs/fuzzing.md) found,
  * each replayed through the same path as the target: config.json through
- * urun_spec_parse_str() and urun_container_validate(), and each expected to
- * fail cleanly with an error that names the field. */
+ * urun_spec_parse_str() and urun_container_validate(), each expected to fail
+ * cleanly with an error that names the field; state.json through the loaders
+ * of state.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "error.h"
 #include "spec.h"
+#include "state.h"
+#include "tmpdir_fixture.h"
 
 #define PROCESS(user) "\"process\":{\"args\":[\"/probe\"],\"cwd\":\"/\",\"user\":" user "}"
 #define DOC(process, extra) "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"}," \
@@ -60,11 +66,66 @@ test_int_field_real_out_of_int64_range(void **state)
 			"process.user.uid: expected an integer, got a number");
 }
 
+/* A cgroupsPath with a newline passed validation; relative, on a host where
+ * the caller sits in different cgroups per hierarchy, state.json keeps one
+ * "controllers:path" line per hierarchy, and the newline injected a line that
+ * decodes as another hierarchy's cgroup ("x\nmemory:/victim": delete would act
+ * on /victim). Found by fuzz_config's encode/decode round trip. */
+static void
+test_cgroups_path_newline(void **state)
+{
+	(void)state;
+	expect_rejected(DOC(PROCESS(USER0), ",\"linux\":{\"cgroupsPath\":\"x\\nmemory:/victim\"}"),
+			"linux.cgroupsPath: a newline is not allowed");
+	expect_rejected(DOC(PROCESS(USER0), ",\"linux\":{\"cgroupsPath\":\"/a\\nb\"}"),
+			"linux.cgroupsPath: a newline is not allowed");
+}
+
+/* A state.json that is JSON but lacks a required member (pid, bundle) gave
+ * delete's salvage a state without its directory (load_at had handed the
+ * directory and its fd to the state it then freed): `delete -f` failed with
+ * "stat '(null)'" and the container could not be deleted. Found by fuzz_state
+ * ("loaded state with dir '(null)', fd -1"). */
+static void
+test_state_salvage_keeps_the_directory(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const docs[] = { "{}", "{\"pid\":1}", "{\"bundle\":\"/b\"}", "[1]" };
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		char dir[128], file[160];
+		struct urun_err *err = NULL;
+		struct urun_state *st;
+		FILE *fp;
+
+		snprintf(dir, sizeof(dir), "%s/c%zu", f->dir, i);
+		snprintf(file, sizeof(file), "%s/state.json", dir);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		assert_non_null(fp = fopen(file, "w"));
+		fputs(docs[i], fp);
+		fclose(fp);
+		assert_null(urun_state_load(f->dir, dir + strlen(f->dir) + 1, true, &err));
+		urun_err_free(&err);
+		st = urun_state_load_salvage(f->dir, dir + strlen(f->dir) + 1, &err);
+		assert_non_null(st);
+		assert_true(st->damaged);
+		assert_non_null(st->dir);
+		assert_string_equal(st->dir, dir);
+		assert_true(st->dir_fd >= 0);
+		assert_int_equal(urun_state_remove(st, &err), 0);
+		assert_int_equal(access(dir, F_OK), -1);
+		urun_state_free(st);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_field_real_out_of_int64_range),
+		cmocka_unit_test(test_cgroups_path_newline),
+		cmocka_unit_test_setup_teardown(test_state_salvage_keeps_the_directory, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,8 +45,7 @@ test_expect_failure 'an unlisted mount namespace is the runtime'"'"'s (config-li
 '
 
 expect_field process.capabilities
-test_expect_failure ROOT 'a capability the host cannot grant: a warning naming it, and the container runs (config.md: MUST warn, SHOULD NOT fail)' \
-	'[urun] capset fails with EPERM after start: run fails instead of warning (issue 10)' '
+test_expect_success ROOT 'a capability the host cannot grant: a warning naming it, and the container runs (config.md: MUST warn, SHOULD NOT fail)' '
 	cap=$(host_missing_cap) &&
 	{ [ -n "$cap" ] || skip_test "the host can grant every capability (none missing from the bounding set)"; } &&
 	bundle_new --arg c "$cap" ".process.capabilities = ([\"CAP_KILL\", \$c] as \$s | {bounding: \$s, effective: \$s, permitted: \$s})" &&

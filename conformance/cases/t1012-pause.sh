@@ -76,8 +76,7 @@ test_expect_success 'pause either freezes the processes or fails and leaves them
 	fi
 '
 
-test_expect_failure CGROUP 'kill KILL of a paused container stops it and its processes are gone' \
-	'[urun] urun kill does not thaw a paused container: SIGKILL stays pending in the frozen cgroup (runc thaws it for SIGKILL)' '
+test_expect_success CGROUP 'kill KILL of a paused container stops it and its processes are gone' '
 	test_when_finished cleanup_ct &&
 	tick_ct &&
 	require_cgroup freezer &&

@@ -30,8 +30,7 @@ host_missing_cap() {
 # "linux.namespaces.unlisted=mount" (rejected) in its features or profile.
 expect_field linux.namespaces.unlisted=mount
 expect_req lifecycle.create-env
-test_expect_failure 'an unlisted mount namespace is the runtime'"'"'s (config-linux.md: MUST inherit), or refused as declared' \
-	'[urun] urun makes a mount namespace the config does not list (fix, or declare linux.namespaces.unlisted=mount rejected; issue 10)' '
+test_expect_success 'an unlisted mount namespace is the runtime'"'"'s (config-linux.md: MUST inherit), or refused as declared' '
 	test_when_finished cleanup_ct &&
 	bundle_new "ns_del(\"mount\")" &&
 	if [ "$TEST_DECL" = rejected ]; then
@@ -45,8 +44,7 @@ test_expect_failure 'an unlisted mount namespace is the runtime'"'"'s (config-li
 '
 
 expect_field process.capabilities
-test_expect_failure ROOT 'a capability the host cannot grant: a warning naming it, and the container runs (config.md: MUST warn, SHOULD NOT fail)' \
-	'[urun] capset fails with EPERM after start: run fails instead of warning (issue 10)' '
+test_expect_success ROOT 'a capability the host cannot grant: a warning naming it, and the container runs (config.md: MUST warn, SHOULD NOT fail)' '
 	cap=$(host_missing_cap) &&
 	{ [ -n "$cap" ] || skip_test "the host can grant every capability (none missing from the bounding set)"; } &&
 	bundle_new --arg c "$cap" ".process.capabilities = ([\"CAP_KILL\", \$c] as \$s | {bounding: \$s, effective: \$s, permitted: \$s})" &&

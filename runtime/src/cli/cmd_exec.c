@@ -13,20 +13,66 @@
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_PRESERVE, OPT_NNP };
 
-/* -u UID[:GID] */
+static json_t *
+proc_user(json_t *proc)
+{
+	json_t *user = json_object_get(proc, "user");
+
+	if (!json_is_object(user)) {
+		user = json_pack("{s:i, s:i}", "uid", 0, "gid", 0);
+		json_object_set_new(proc, "user", user);
+	}
+	return user;
+}
+
+/* -u UID[:GID], as runc: only the uid (and the gid when given) change; the
+ * config's other user fields (gid, additionalGids, umask) stay. */
 static int
 set_user(json_t *proc, const char *spec, struct urun_err **err)
 {
 	long uid, gid = 0;
 	char *colon = strchr(spec, ':');
 	_cleanup_free_ char *u = colon ? strndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
+	json_t *user;
 
 	if (parse_long(u, 0, UINT32_MAX - 1, &uid) < 0 ||
 	    (colon && parse_long(colon + 1, 0, UINT32_MAX - 1, &gid) < 0))
 		return urun_err_set(err, 0, "--user: '%s' is not UID[:GID]", spec);
-	json_object_set_new(proc, "user", json_pack("{s:I, s:I}", "uid", (json_int_t)uid,
-						    "gid", (json_int_t)gid));
+	user = proc_user(proc);
+	json_object_set_new(user, "uid", json_integer(uid));
+	if (colon)
+		json_object_set_new(user, "gid", json_integer(gid));
 	return 0;
+}
+
+/* -g GID[,GID...] (repeatable), as runc's --additional-gids: appended to the
+ * config's additionalGids. */
+static int
+add_gids(json_t *gids, const char *list, struct urun_err **err)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+	char *save = NULL;
+	long gid;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (parse_long(t, 0, UINT32_MAX - 1, &gid) < 0)
+			return urun_err_set(err, 0, "--additional-gids: '%s' is not a GID", t);
+		json_array_append_new(gids, json_integer(gid));
+	}
+	return 0;
+}
+
+static void
+set_gids(json_t *proc, json_t *gids)
+{
+	json_t *user = proc_user(proc);
+	json_t *have = json_object_get(user, "additionalGids");
+
+	if (!json_is_array(have)) {
+		have = json_array();
+		json_object_set_new(user, "additionalGids", have);
+	}
+	json_array_extend(have, gids);
 }
 
 /* --cap NAME, as runc: added to the bounding, effective and permitted sets,
@@ -78,15 +124,17 @@ CMD(exec)
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "cap", required_argument, NULL, 'c' },
+		{ "additional-gids", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct exec_opts o = { .root = cli->root };
 	_cleanup_json_ json_t *proc = NULL, *env = json_array(), *caps = json_array();
+	_cleanup_json_ json_t *gids = json_array();
 	const char *process_file = NULL, *user = NULL, *cwd = NULL;
 	int c, tty = -1, nnp = 0;
 	long n;
 
-	while ((c = getopt_long(argc, argv, "+p:tde:u:c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:tde:u:c:g:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': process_file = optarg; break;
 		case 't': tty = 1; break;
@@ -94,6 +142,10 @@ CMD(exec)
 		case 'e': json_array_append_new(env, json_string(optarg)); break;
 		case 'u': user = optarg; break;
 		case 'c': json_array_append_new(caps, json_string(optarg)); break;
+		case 'g':
+			if (add_gids(gids, optarg, err) < 0)
+				return -1;
+			break;
 		case OPT_CWD: cwd = optarg; break;
 		case OPT_PID_FILE: o.pid_file = optarg; break;
 		case OPT_CONSOLE: o.console_socket = optarg; break;
@@ -129,6 +181,8 @@ CMD(exec)
 			json_object_set_new(proc, "noNewPrivileges", json_true());
 		if (user && set_user(proc, user, err) < 0)
 			return -1;
+		if (json_array_size(gids))
+			set_gids(proc, gids);
 		if (json_array_size(caps))
 			add_caps(proc, caps);
 	}

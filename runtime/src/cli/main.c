@@ -25,7 +25,7 @@ static const struct cmd cmds[] = {
 	{ "run", cmd_run, CMD_NEEDS_ID | CMD_SEALED, "run [-d] [--keep] [-b DIR] [--pid-file F] "
 	  "[--console-socket S] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
 	{ "exec", cmd_exec, CMD_SEALED, "exec [-p process.json] [-t] [-d] [--pid-file F] "
-	  "[--console-socket S] [--cwd DIR] [-e K=V]... [-u UID[:GID]] [-c CAP]... "
+	  "[--console-socket S] [--cwd DIR] [-e K=V]... [-u UID[:GID]] [-g GID]... [-c CAP]... "
 	  "[--preserve-fds N] ID [CMD ARG...]" },
 	{ "list", cmd_list, 0, "list [-f table|json] [-q]" },
 	{ "ps", cmd_ps, 0, "ps [-f table|json] ID" },

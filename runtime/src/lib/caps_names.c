@@ -2,6 +2,7 @@
 /* Capability names <-> numbers (linux/capability.h up to CAP_CHECKPOINT_RESTORE). */
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 
 #include "spec.h"
 
@@ -38,4 +39,15 @@ const char *
 urun_cap_name(int cap)
 {
 	return cap >= 0 && cap <= urun_cap_last() ? cap_names[cap] : NULL;
+}
+
+uint64_t
+urun_cap_bounding(void)
+{
+	uint64_t set = 0;
+
+	for (int c = 0; c <= urun_cap_last(); c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			set |= 1ULL << c;
+	return set;
 }

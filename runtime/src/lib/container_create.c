@@ -56,7 +56,7 @@ urun_rootless(int mode)
 }
 
 /* Unprivileged without a user namespace in the config: add one that maps the
- * process user to the caller (no /etc/subuid needed), and a mount namespace. */
+ * process user to the caller (no /etc/subuid needed). */
 static void
 add_namespace(struct urun_spec *s, int flag)
 {
@@ -67,8 +67,6 @@ add_namespace(struct urun_spec *s, int flag)
 static void
 complete_namespaces(struct urun_spec *s, bool rootless)
 {
-	if (!urun_spec_ns(s, CLONE_NEWNS))
-		add_namespace(s, CLONE_NEWNS);
 	if (!rootless || geteuid() == 0 || urun_spec_ns(s, CLONE_NEWUSER))
 		return;
 	add_namespace(s, CLONE_NEWUSER);
@@ -117,6 +115,15 @@ validate(struct urun_spec *s, bool rootless, struct urun_err **err)
 	if (netdev_check(json_object_get(s->linux_obj, "netDevices"),
 			 urun_spec_ns(s, CLONE_NEWNET) && !urun_spec_ns(s, CLONE_NEWNET)->path, err) < 0)
 		return urun_err_wrap(err, "config.json");
+	/* config-linux.md: an unlisted namespace is the runtime's. For the
+	 * mount namespace that would mean pivot_root and mounts in the
+	 * caller's own namespace: refused, as runc does (support table row
+	 * linux.namespaces.unlisted=mount). Last, so a field's own error
+	 * comes first. */
+	if (!urun_spec_ns(s, CLONE_NEWNS))
+		return urun_err_set(err, 0, "config.json: linux.namespaces: no mount namespace: "
+				    "not supported: %s",
+				    support_find("linux.namespaces.unlisted=mount")->reason);
 	if (s->process.terminal)
 		return 1;	/* checked against --console-socket by the caller */
 	return 0;

@@ -284,6 +284,28 @@ signal_all(const struct urun_state *st, int sig, struct urun_err **err)
 	return 0;
 }
 
+/* A frozen task dies of SIGKILL only once thawed: as runc, a SIGKILL sent to
+ * a paused container thaws its cgroup so the processes really go (any other
+ * signal stays pending until resume). */
+static int
+thaw_for_kill(const struct urun_state *st, int sig, struct urun_err **err)
+{
+	if (sig != SIGKILL || st->cgroup_path == NULL || !urun_cgroup_frozen(st->cgroup_path))
+		return 0;
+	return urun_cgroup_freeze(st->cgroup_path, false, err);
+}
+
+static int
+send_signal(const struct urun_state *st, const char *id, int sig, bool all,
+	    struct urun_err **err)
+{
+	if (all)
+		return signal_all(st, sig, err);
+	if (kill(st->pid, sig) < 0)
+		return urun_err_set(err, errno, "kill container '%s'", id);
+	return 0;
+}
+
 int
 urun_container_kill(const char *root, const char *id, int sig, bool all,
 		    struct urun_err **err)
@@ -295,17 +317,13 @@ urun_container_kill(const char *root, const char *id, int sig, bool all,
 	/* --all reaches every process of the cgroup whatever the status, as
 	 * runc: with a shared pid namespace the init may be gone and others
 	 * left (and without the cgroup nothing would find them). */
-	if (all && st->cgroup_path)
-		return signal_all(st, sig, err);
-	/* runc's words: containerd's shim (checkKillError) matches "container
-	 * not running" to know a kill raced an exit, and fails otherwise. */
-	if (urun_state_status(st) == STATUS_STOPPED)
+	if (!(all && st->cgroup_path) && urun_state_status(st) == STATUS_STOPPED)
+		/* runc's words: containerd's shim (checkKillError) matches
+		 * "container not running" to know a kill raced an exit. */
 		return urun_err_set(err, 0, "container not running: '%s' is stopped", id);
-	if (all)
-		return signal_all(st, sig, err);
-	if (kill(st->pid, sig) < 0)
-		return urun_err_set(err, errno, "kill container '%s'", id);
-	return 0;
+	if (send_signal(st, id, sig, all, err) < 0)
+		return -1;
+	return thaw_for_kill(st, sig, err);
 }
 
 /* Delete. A "created" container is deleted without --force, as runc and crun

@@ -123,5 +123,8 @@ int urun_cap_from_name(const char *name);
 const char *urun_cap_name(int cap);
 /* The highest capability number this build knows. */
 int urun_cap_last(void);
+/* This process's bounding set (bit N = capability N; those the kernel does
+ * not know are absent): what a process started from here can hold. */
+uint64_t urun_cap_bounding(void);
 
 #endif

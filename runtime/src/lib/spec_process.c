@@ -64,6 +64,29 @@ parse_user(json_t *proc, struct urun_process *p, struct urun_err **err)
 	return 0;
 }
 
+/* config.md: a capability the platform cannot grant MUST be logged as a
+ * warning and SHOULD NOT fail the container. One missing from our bounding
+ * set (the init and an exec process inherit it, user namespace or not) would
+ * make capset fail with EPERM in the process, so it is dropped here, at
+ * create or exec time, with runc's words, once per capability. */
+static void
+drop_unavailable(struct urun_process *p)
+{
+	uint64_t want = 0, missing;
+
+	for (int s = 0; s < CAP_SET_COUNT; s++)
+		want |= p->caps[s];
+	missing = want & ~urun_cap_bounding();
+	if (missing == 0)
+		return;
+	for (int c = 0; c <= urun_cap_last(); c++)
+		if (missing & (1ULL << c))
+			log_warn("process.capabilities: unknown or unavailable capability "
+				 "%s (not in this host's bounding set), ignored", urun_cap_name(c));
+	for (int s = 0; s < CAP_SET_COUNT; s++)
+		p->caps[s] &= ~missing;
+}
+
 static int
 parse_caps(json_t *proc, struct urun_process *p, struct urun_err **err)
 {
@@ -96,6 +119,7 @@ parse_caps(json_t *proc, struct urun_process *p, struct urun_err **err)
 			p->caps[s] |= 1ULL << cap;
 		}
 	}
+	drop_unavailable(p);
 	return 0;
 }
 

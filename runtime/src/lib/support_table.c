@@ -74,6 +74,7 @@ static const struct support_row rows[] = {
 	{ "linux.namespaces", S, S, "clone flags, or setns for a path" },
 	{ "linux.namespaces.path", S, S, "join an existing namespace" },
 	{ "linux.namespaces.type", S, S, "namespace kind" },
+	{ "linux.namespaces.unlisted=mount", R, R, "a config without a mount namespace is refused: the container would pivot_root in the mount namespace of urun's caller (runc refuses it too)" },
 	{ "linux.netDevices", S, R, "moved by rtnetlink with their global addresses; unprivileged: needs CAP_NET_ADMIN on the host" },
 	{ "linux.personality", S, S, "personality(2) before exec" },
 	{ "linux.personality.domain", S, S, "LINUX or LINUX32" },

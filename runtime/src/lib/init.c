@@ -325,6 +325,7 @@ init_main(const struct init_ctx *c)
 		.seccomp = c->spec->seccomp, .setgroups_ok = r.setgroups_ok,
 		.fakeroot = c->fakeroot }, &err) < 0)
 		goto fail;
+	phase_mark("released; identity, caps, seccomp (then execve)");
 	process_exec(&c->spec->process, &err);
 fail:
 	/* create has returned: the caller's stderr is the only place left. */

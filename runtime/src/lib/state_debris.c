@@ -39,6 +39,21 @@ is_temp_of(const char *name, const char *id)
 	return *p != '\0' && strspn(p, "0123456789") == strlen(p);
 }
 
+/* Whether ROOT holds a temporary directory of ID at all: looked up without
+ * the lock, so that creates and deletes of different ids do not queue on the
+ * root's exclusive lock when there is nothing to clean (almost always). */
+static bool
+has_temps(const char *root, const char *id)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] == '.' && is_temp_of(de->d_name, id))
+			return true;
+	return false;
+}
+
 void
 urun_state_clean_temps(const char *root, const char *id)
 {
@@ -46,6 +61,8 @@ urun_state_clean_temps(const char *root, const char *id)
 	int rootfd = -1, dfd;
 	struct dirent *de;
 
+	if (!has_temps(root, id))
+		return;
 	/* Exclusive: no create is between the mkdir and the flock of its
 	 * temporary directory (bounded wait: a stopped create must not block
 	 * us forever). */

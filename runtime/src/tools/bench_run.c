@@ -18,7 +18,11 @@
  *
  * A floor (-F BIN -R ROOTFS) takes part in run (BIN [-U] ROOTFS CMD) and exec
  * (BIN -e PID CMD, PID: the first runtime's exec container). With URUN_PHASES
- * set, each workload is framed by "bench" marks in that file (phase.h). */
+ * set, each workload is framed by "bench" marks in that file (phase.h).
+ *
+ *   bench_run -S CMD [ARG...]   run CMD as its subreaper, reaping every
+ *          orphan as a shim would (PID 1 here does not), until CMD exits;
+ *          exit with its status (scripts/bench-scale.sh). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -342,6 +346,31 @@ parse(struct bench *b, int argc, char **argv)
 	return 0;
 }
 
+static int
+subreaper(char **argv)
+{
+	pid_t cmd, p;
+	int st, code = 255;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	cmd = fork();
+	if (cmd < 0)
+		return 255;
+	if (cmd == 0) {
+		execvp(argv[0], argv);
+		_exit(255);
+	}
+	while ((p = wait(&st)) >= 0 || errno == EINTR) {
+		if (p == cmd) {
+			code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			break;
+		}
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	return code;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -349,6 +378,8 @@ main(int argc, char **argv)
 	const char *phases = getenv("URUN_PHASES");
 	static const char *const wls[] = { "run", "cycle", "exec" };
 
+	if (argc >= 3 && strcmp(argv[1], "-S") == 0)
+		return subreaper(argv + 2);
 	parse(&b, argc, argv);
 	if (phases && *phases == '/')
 		b.phase_fd = open(phases, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

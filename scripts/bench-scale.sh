@@ -27,11 +27,12 @@ MANY=${SCALE_MANY:-1000}
 KILL_ONE_IN=${SCALE_KILL_ONE_IN:-4}
 RUNTIMES=${SCALE_RUNTIMES:-urun runc}
 ROOTFS=$PWD/fixtures/build/rootfs
-URUN=$PWD/runtime/bin/urun
 tag=sc$$
 work=$(mktemp -d /tmp/urun-scale.XXXXXX)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
+cp runtime/bin/urun "$work/urun"	# a rebuild during the run changes nothing
+URUN=$work/urun
 failed=0
 
 bundle() {	# DIR JQ

@@ -29,12 +29,14 @@ N=${BENCH_RUNS:-30}
 NP=${BENCH_PHASE_RUNS:-15}
 ONLY=${BENCH_ONLY:-}
 ROOTFS=$PWD/fixtures/build/rootfs
-URUN=$PWD/runtime/bin/urun
 TOOLS=$PWD/runtime/build/tools
 REPORT=$PWD/scripts/bench-report.py
 work=$(mktemp -d /tmp/urun-bench.XXXXXX)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
+# a copy: a rebuild during the run does not change what is measured
+cp runtime/bin/urun "$work/urun"
+URUN=$work/urun
 user=urun-test
 
 # bundle DIR UNPRIV ARGS_JSON

@@ -247,7 +247,9 @@ exec_containers(struct bench *b, bool up)
 			const char *del[] = { "delete", "-f", r->exec_id, NULL };
 
 			if (r->exec_pid > 0) {
-				run_cmd(b, r->words, kill_, &rss);
+				/* Never wait forever on a kill that failed. */
+				if (run_cmd(b, r->words, kill_, &rss) != 0)
+					kill(r->exec_pid, SIGKILL);
 				reap(r->exec_pid, &rss);
 			}
 			run_cmd(b, r->words, del, &rss);

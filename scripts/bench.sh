@@ -18,6 +18,9 @@
 # cost). urun and runc are also timed on the host as it is (cgroup v1
 # controllers: urun makes nine cgroups there).
 #
+# State roots and pid files are on a tmpfs of the bench's own mount namespace, as
+# /run is on most hosts (BENCH_STATE=disk: on the disk, as /run is here).
+#
 # Then the phase table: urun's own clock (URUN_PHASES, runtime/src/lib/phase.h)
 # over the same workloads, each phase in ms and as a share of the whole.
 #
@@ -54,22 +57,33 @@ bundle "$work/b-root" 0 '["/bin/true"]'
 bundle "$work/x-root" 0 '["/bin/sleep", "1000"]'
 bundle "$work/b-unpriv" 1 '["/bin/true"]'
 bundle "$work/x-unpriv" 1 '["/bin/sleep", "1000"]'
-mkdir -p "$work/u"
+mkdir -p "$work/u/st" "$work/st"
 chown -R $user: "$work/b-unpriv" "$work/x-unpriv" "$work/u"
 
 as_user() { setpriv --reuid=$user --regid=$user --init-groups env -i PATH="$PATH" HOME=/tmp "$@"; }
+# State roots and pid files go to $ST (below): a tmpfs of the bench's own mount
+# namespace unless BENCH_STATE=disk. /run, where runtimes keep their state,
+# is a tmpfs on most hosts; on this one it is disk-backed, where removing a
+# container's state directory alone costs 2-3 ms under load (make bench
+# with BENCH_STATE=disk shows that cost, for every runtime alike).
+STATE=${BENCH_STATE:-tmpfs}
+# shellcheck disable=SC2016 # expanded by the inner shells
+state_fs='{ [ "$STATE" = disk ] || mount -t tmpfs -o mode=0755 urun-bench "$ST"; }'
 # in_cgroup2 CMD...: as root, in a private mount namespace with cgroup2 on /sys/fs/cgroup
 in_cgroup2() {
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare -m --propagation private sh -c \
-		'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && exec "$@"' sh "$@"
+	STATE=$STATE ST=$work/st unshare -m --propagation private sh -c \
+		"umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && $state_fs &&
+		exec \"\$@\"" sh "$@"
+}
+# in_private CMD...: as root, in a private mount namespace (the host's cgroups)
+in_private() {
+	STATE=$STATE ST=$work/st unshare -m --propagation private sh -c "$state_fs && exec \"\$@\"" sh "$@"
 }
 # in_cgroup2_user CMD...: as the user, in the harness's rootless crun arrangement
 in_cgroup2_user() {
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	as_user unshare --user --map-current-user --mount --cgroup --keep-caps sh -c \
-		'mount -t cgroup2 none /sys/fs/cgroup &&
-		exec setpriv --inh-caps=-all --ambient-caps=-all "$@"' sh "$@"
+	as_user env STATE="$STATE" ST="$work/u/st" unshare --user --map-current-user --mount --cgroup \
+		--keep-caps sh -c "mount -t cgroup2 none /sys/fs/cgroup && $state_fs &&
+		exec setpriv --inh-caps=-all --ambient-caps=-all \"\$@\"" sh "$@"
 }
 
 have() { command -v "$1" >/dev/null; }
@@ -86,33 +100,33 @@ runtimes() {
 }
 
 root_set() {
-	local opts
-	mapfile -t opts < <(runtimes "$work" root)
+	local opts s=$work/st
+	mapfile -t opts < <(runtimes "$s" root)
 	echo "bench: root, cgroup2 namespace: $N runs of run, cycle, exec per runtime..." >&2
-	in_cgroup2 "$TOOLS/bench_run" -n "$N" -b "$work/b-root" -x "$work/x-root" -d "$work" \
+	in_cgroup2 "$TOOLS/bench_run" -n "$N" -b "$work/b-root" -x "$work/x-root" -d "$s" \
 		-e "$work/err-root.log" -F "$TOOLS/bare_floor" -R "$ROOTFS" "${opts[@]}" >"$work/raw-root"
 	echo "bench: root, host cgroups (v1 hybrid): urun and runc..." >&2
-	opts=(-r "urun=$URUN --root $work/st-urun-host")
-	if have runc; then opts+=(-r "runc=runc --root $work/st-runc-host"); fi
-	"$TOOLS/bench_run" -n "$N" -b "$work/b-root" -x "$work/x-root" -d "$work" -w run,cycle,exec \
+	opts=(-r "urun=$URUN --root $s/st-urun-host")
+	if have runc; then opts+=(-r "runc=runc --root $s/st-runc-host"); fi
+	in_private "$TOOLS/bench_run" -n "$N" -b "$work/b-root" -x "$work/x-root" -d "$s" \
 		-e "$work/err-root-host.log" -F "$TOOLS/bare_floor" -R "$ROOTFS" "${opts[@]}" \
 		>"$work/raw-root-host"
 	echo "bench: root, phases of urun ($NP runs)..." >&2
 	URUN_PHASES=$work/phases-root in_cgroup2 "$TOOLS/bench_run" -n "$NP" -b "$work/b-root" \
-		-x "$work/x-root" -d "$work" -e "$work/err-root.log" -r "urun=$URUN --root $work/st-urun" \
+		-x "$work/x-root" -d "$s" -e "$work/err-root.log" -r "urun=$URUN --root $s/st-urun" \
 		>/dev/null
-	URUN_PHASES=$work/phases-root-host "$TOOLS/bench_run" -n "$NP" -b "$work/b-root" \
-		-x "$work/x-root" -d "$work" -w run -e "$work/err-root.log" \
-		-r "urun=$URUN --root $work/st-urun-host" >/dev/null
+	URUN_PHASES=$work/phases-root-host in_private "$TOOLS/bench_run" -n "$NP" -b "$work/b-root" \
+		-x "$work/x-root" -d "$s" -w run -e "$work/err-root.log" \
+		-r "urun=$URUN --root $s/st-urun-host" >/dev/null
 }
 
 unpriv_set() {
 	local opts u=$work/u
-	mapfile -t opts < <(runtimes "$u" unpriv)
+	mapfile -t opts < <(runtimes "$u/st" unpriv)
 	echo "bench: unprivileged, user namespace with cgroup2: $N runs per runtime..." >&2
-	in_cgroup2_user "$TOOLS/bench_run" -n "$N" -b "$work/b-unpriv" -x "$work/x-unpriv" -d "$u" \
+	in_cgroup2_user "$TOOLS/bench_run" -n "$N" -b "$work/b-unpriv" -x "$work/x-unpriv" -d "$u/st" \
 		-e "$u/err.log" -F "$TOOLS/bare_floor" -R "$ROOTFS" -U "${opts[@]}" >"$work/raw-unpriv"
-	echo "bench: unprivileged on the host: urun and runc..." >&2
+	echo "bench: unprivileged on the host (state on disk): urun and runc..." >&2
 	opts=(-r "urun=$URUN --root $u/st-urun-host")
 	if have runc; then opts+=(-r "runc=runc --root $u/st-runc-host"); fi
 	as_user "$TOOLS/bench_run" -n "$N" -b "$work/b-unpriv" -x "$work/x-unpriv" -d "$u" \
@@ -122,8 +136,8 @@ unpriv_set() {
 	: >"$u/phases"
 	chown $user: "$u/phases"
 	in_cgroup2_user env URUN_PHASES="$u/phases" "$TOOLS/bench_run" -n "$NP" \
-		-b "$work/b-unpriv" -x "$work/x-unpriv" -d "$u" -e "$u/err.log" \
-		-r "urun=$URUN --root $u/st-urun" >/dev/null
+		-b "$work/b-unpriv" -x "$work/x-unpriv" -d "$u/st" -e "$u/err.log" \
+		-r "urun=$URUN --root $u/st/st-urun" >/dev/null
 }
 
 [ "$ONLY" = unpriv ] || root_set
@@ -161,3 +175,5 @@ with its cgroupfs manager (one cgroup, like urun); crun-nocg with
 mark: the time since the previous mark of any process (create's parent and
 its init take turns).
 EOF
+printf 'state roots and pid files: %s\n' "$([ "$STATE" = disk ] && echo "on the disk (/tmp)" ||
+	echo "on a tmpfs (unprivileged on the host: on the disk)")"

@@ -51,9 +51,9 @@ ms_since() { echo $(((${EPOCHREALTIME/./} - $1) / 1000)); }
 # "OP RC MS KILLED". KILL=1: SIGKILL it after a random moment, one call in
 # KILL_ONE_IN. A call that takes over 120 s is killed and logged as hung.
 call() {
-	local log=$1 op=$2 t0=${EPOCHREALTIME/./} p w rc killed=0
+	local log=$1 op=$2 t0=${EPOCHREALTIME/./} p w rc killed=0 k
 	shift 2
-	SCALE_MARK=$tag "$RT" --root "$ROOT" "$@" >"$OUT" 2>>"$work/err-$NAME" &
+	SCALE_MARK=$tag "$RT" --root "$ROOT" "$@" >"$OUT" 2>"$OUT.err" &
 	p=$!
 	{ sleep 120 && kill -KILL "$p" && echo "hung: $NAME $*" >>"$work/hung"; } 2>/dev/null &
 	w=$!
@@ -66,6 +66,12 @@ call() {
 	kill "$w" 2>/dev/null
 	wait "$w" 2>/dev/null
 	echo "$op $rc $(ms_since "$t0") $killed" >>"$log"
+	if [ "$rc" != 0 ]; then
+		k=''
+		[ "$killed" = 0 ] || k=' (SIGKILLed)'
+		printf '%s %s: exit %s%s: %s\n' "$PHASE" "$*" "$rc" "$k" \
+			"$(tr '\n' ' ' <"$OUT.err")" >>"$work/err-$NAME"
+	fi
 	return "$rc"
 }
 
@@ -81,13 +87,16 @@ lifecycle() {
 		if call "$log" exec exec "$id" /bin/sh -c 'ls /proc/self/fd | tr "\n" " "'; then
 			echo "$(<"$OUT")" >>"$work/fds-$NAME"
 		fi
-		call "$log" kill kill "$id" KILL
-		# stopped: the init is gone (reaped by the subreaper)
-		pid=$(cat "$work/pid-$id" 2>/dev/null)
-		for ((i = 0; i < 1000 && ${pid:-0} > 0; i++)); do
-			grep -qs "SCALE_MARK=$tag" "/proc/$pid/environ" || break
-			sleep 0.01
-		done
+		# stopped: the init is gone, reaped by the subreaper as by a shim
+		# (a killed pid-namespace init stays alive, without its memory,
+		# until the kernel has killed the rest of its namespace)
+		if call "$log" kill kill "$id" KILL; then
+			pid=$(cat "$work/pid-$id" 2>/dev/null)
+			for ((i = 0; i < 1000 && ${pid:-0} > 0; i++)); do
+				[ -e "/proc/$pid" ] || break
+				sleep 0.01
+			done
+		fi
 		call "$log" delete delete "$id"
 	done
 }
@@ -132,6 +141,10 @@ leaks() {
 	[ "$l" -le 0 ] || what+=("$l more mounts in the host namespace")
 	l=$(find /proc/[0-9]*/fd -lname "$work/*" 2>/dev/null | head -5 | tr '\n' ' ')
 	[ -z "$l" ] || what+=("open fds: $l")
+	# what the exec'd `ls /proc/self/fd` saw beyond 0-2 and its own 3
+	l=$(tr ' ' '\n' <"$work/fds-$NAME" 2>/dev/null | grep -vx '[0-3]' | sort -un | tr '\n' ' ')
+	[ -z "$l" ] || what+=("fds of the caller inside the container: $l")
+	: >"$work/fds-$NAME"
 	if [ -s "$work/hung" ]; then
 		what+=("unanswered (hung) calls: $(wc -l <"$work/hung")")
 		: >"$work/hung"
@@ -226,15 +239,11 @@ for RT in $RUNTIMES; do
 		[ "$n" = 0 ] || { tail -3 "$work/err-$NAME"; failed=1; }
 		leaks "C ($name)"
 	fi
-	if [ -s "$work/fds-$NAME" ]; then
-		printf '  fds an exec'"'"'d process sees (ls /proc/self/fd; 3 is ls'"'"'s own): %s\n' \
-			"$(sort "$work/fds-$NAME" | uniq -c | tr -s ' ' | tr '\n' ';')"
-	fi
 done
-if ls "$work"/err-* >/dev/null 2>&1; then
-	for f in "$work"/err-*; do
-		printf '\nstderr of %s (first lines, %d in all):\n' "${f##*/err-}" "$(wc -l <"$f")"
-		sort "$f" | uniq -c | sort -rn | head -5
-	done
-fi
+for f in "$work"/err-*; do
+	[ -s "$f" ] || continue
+	printf '\nfailed calls of %s outside phase C (%d of them; phase C: %d):\n' "${f##*/err-}" \
+		"$(grep -vc '^kill ' "$f")" "$(grep -c '^kill ' "$f")"
+	grep -v '^kill ' "$f" | head -10
+done
 exit $failed

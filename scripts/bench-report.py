@@ -3,10 +3,12 @@
 """Tables for `make bench` (scripts/bench.sh).
 
 bench-report.py times TITLE RAW [BASE]
-    RAW: lines "WORKLOAD RUNTIME ITERATION MICROSECONDS MAXRSS_KB EXIT" from
-    runtime/src/tools/bench_run.c. Prints, per workload and runtime, the
-    median, the spread (p25-p75 and min-max) in ms, peak RSS (median of the
-    per-run maxima) and ratios against BASE (default crun) and the floor.
+    RAW: lines "WORKLOAD RUNTIME ITERATION MICROSECONDS MAXRSS_KB EXIT CPU_US"
+    from runtime/src/tools/bench_run.c. Prints, per workload and runtime, the
+    median wall time, its spread (p25-p75 and min-max) in ms, the median CPU
+    time (user + system of every process of the workload), peak RSS (median
+    of the per-run maxima), and median ratios against BASE (default crun)
+    and the floor, of wall time and of CPU time.
 bench-report.py phases TITLE PHASES
     PHASES: a URUN_PHASES file (runtime/src/lib/phase.h) with bench_run's
     "bench start|end WORKLOAD RUNTIME" frames. Prints, per workload, each
@@ -28,16 +30,17 @@ def q(values, frac):
 
 
 def times(title, raw, base="crun"):
-    runs = defaultdict(list)   # (workload, runtime) -> [usec]
+    runs = defaultdict(list)   # (workload, runtime) -> [ms]
+    cpu = defaultdict(list)
     rss = defaultdict(list)
     fails = defaultdict(int)
     order_wl, order_rt = [], []
     with open(raw) as f:
         for line in f:
             p = line.split()
-            if len(p) != 6:
+            if len(p) != 7:
                 continue
-            wl, rt, _, usec, kb, rc = p[0], p[1], p[2], int(p[3]), int(p[4]), int(p[5])
+            wl, rt, usec, kb, rc, cu = p[0], p[1], int(p[3]), int(p[4]), int(p[5]), int(p[6])
             if wl not in order_wl:
                 order_wl.append(wl)
             if rt not in order_rt:
@@ -46,12 +49,15 @@ def times(title, raw, base="crun"):
                 fails[wl, rt] += 1
                 continue
             runs[wl, rt].append(usec / 1000.0)
+            cpu[wl, rt].append(cu / 1000.0)
             rss[wl, rt].append(kb)
     print(f"\n{title}")
     print(f"{'workload':<8} {'runtime':<10} {'n':>3} {'median':>8} {'p25':>7} {'p75':>7} "
-          f"{'min':>7} {'max':>8} {'rss KB':>7}  {'/' + base:>7} {'/floor':>7}")
+          f"{'min':>7} {'max':>8} {'cpu':>6} {'rss KB':>7}  {'/' + base:>7} {'/floor':>7}"
+          f"  {'cpu/' + base:>9} {'cpu/floor':>9}")
     for wl in order_wl:
         med = {rt: statistics.median(runs[wl, rt]) for rt in order_rt if runs[wl, rt]}
+        mcpu = {rt: statistics.median(cpu[wl, rt]) for rt in order_rt if cpu[wl, rt]}
         for rt in order_rt:
             v = sorted(runs[wl, rt])
             if not v and not fails[wl, rt]:
@@ -60,12 +66,14 @@ def times(title, raw, base="crun"):
             if not v:
                 print(f"{wl:<8} {rt:<10} {0:>3} {'-':>8}{fail}")
                 continue
-            m = med[rt]
-            rb = f"{m / med[base]:.2f}" if base in med and rt != base else ""
-            rf = f"{m / med['floor']:.2f}" if "floor" in med and rt != "floor" else ""
+            m, c = med[rt], mcpu[rt]
+
+            def ratio(d, other):
+                return f"{d[rt] / d[other]:.2f}" if other in d and rt != other and d[other] else ""
             print(f"{wl:<8} {rt:<10} {len(v):>3} {m:>8.2f} {q(v, .25):>7.2f} {q(v, .75):>7.2f} "
-                  f"{v[0]:>7.2f} {v[-1]:>8.2f} {int(statistics.median(rss[wl, rt])):>7}  "
-                  f"{rb:>7} {rf:>7}{fail}")
+                  f"{v[0]:>7.2f} {v[-1]:>8.2f} {c:>6.2f} {int(statistics.median(rss[wl, rt])):>7}  "
+                  f"{ratio(med, base):>7} {ratio(med, 'floor'):>7}  {ratio(mcpu, base):>9} "
+                  f"{ratio(mcpu, 'floor'):>9}{fail}")
 
 
 def phases(title, path):
@@ -102,7 +110,11 @@ def phases(title, path):
                 ns, role, name = marks[i]
                 if role == "bench":
                     label = "(exit, reaped by the caller)"
+                elif name == "started" and seen[f"{role}: started"]:
+                    # the sealed copy (sealed.h) starting again
+                    label = f"{role}: copy urun into a sealed memfd, exec it"
                 elif name == "started":
+                    seen[f"{role}: started"] += 1
                     label = f"{role}: exec urun, load libraries, parse options"
                 else:
                     label = f"{role}: {name}"

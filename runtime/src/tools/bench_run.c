@@ -4,11 +4,13 @@
  * runtime always goes first after an idle moment) and prints one line per
  * measurement:
  *
- *   WORKLOAD RUNTIME ITERATION MICROSECONDS MAXRSS_KB EXIT_CODE
+ *   WORKLOAD RUNTIME ITERATION MICROSECONDS MAXRSS_KB EXIT_CODE CPU_MICROSECONDS
  *
  * MAXRSS_KB is the largest peak RSS among the processes the workload started
  * and reaped (wait4's rusage: the runtime, and the container init it
- * waited for, or that we reaped as their subreaper, as a shim would).
+ * waited for, or that we reaped as their subreaper, as a shim would);
+ * CPU_MICROSECONDS their user and system time, summed: less disturbed than
+ * wall time by a loaded machine, blind to what they wait for.
  *
  *   run    RT run --bundle B ID
  *   cycle  RT create --bundle B --pid-file F ID; RT start ID; wait for the
@@ -80,10 +82,25 @@ mark(const struct bench *b, const char *what, const char *wl, const char *rt)
 		perror("bench_run: phase file");
 }
 
-/* Run PREFIX + ARGS, wait; *RSS = max(*RSS, its peak RSS). Exit code, or
- * 128+N when killed by signal N, or 255 when it could not run. */
+/* What the processes of one workload used. */
+struct usage {
+	long rss;		/* largest peak RSS, KB */
+	long long cpu_us;	/* user + system */
+};
+
+static void
+account(struct usage *u, const struct rusage *ru)
+{
+	if (ru->ru_maxrss > u->rss)
+		u->rss = ru->ru_maxrss;
+	u->cpu_us += (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000LL +
+		     ru->ru_utime.tv_usec + ru->ru_stime.tv_usec;
+}
+
+/* Run PREFIX + ARGS, wait, account for it in *U. Exit code, or 128+N when
+ * killed by signal N, or 255 when it could not run. */
 static int
-run_cmd(const struct bench *b, char *const prefix[], const char *const args[], long *rss)
+run_cmd(const struct bench *b, char *const prefix[], const char *const args[], struct usage *u)
 {
 	char *argv[MAX_WORDS * 2];
 	struct rusage ru;
@@ -111,8 +128,7 @@ run_cmd(const struct bench *b, char *const prefix[], const char *const args[], l
 	while (wait4(pid, &st, 0, &ru) < 0)
 		if (errno != EINTR)
 			return 255;
-	if (ru.ru_maxrss > *rss)
-		*rss = ru.ru_maxrss;
+	account(u, &ru);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -132,7 +148,7 @@ read_pid(const char *path)
 
 /* Wait for PID, orphaned to us (the subreaper). */
 static void
-reap(pid_t pid, long *rss)
+reap(pid_t pid, struct usage *u)
 {
 	struct rusage ru;
 
@@ -141,8 +157,7 @@ reap(pid_t pid, long *rss)
 	while (wait4(pid, NULL, 0, &ru) < 0)
 		if (errno != EINTR)
 			return;
-	if (ru.ru_maxrss > *rss)
-		*rss = ru.ru_maxrss;
+	account(u, &ru);
 }
 
 /* Zombies of others that ended up with us (e.g. a runtime's helpers). */
@@ -165,7 +180,7 @@ reap_strays(const struct bench *b)
 /* create + start: the init's pid, or -1. */
 static pid_t
 create_start(const struct bench *b, const struct runtime *r, const char *bundle,
-	     const char *id, long *rss)
+	     const char *id, struct usage *use)
 {
 	char pidf[512];
 	const char *create[] = { "create", "--bundle", bundle, "--pid-file", pidf, id, NULL };
@@ -174,43 +189,43 @@ create_start(const struct bench *b, const struct runtime *r, const char *bundle,
 
 	snprintf(pidf, sizeof(pidf), "%s/pid-%s", b->dir, id);
 	unlink(pidf);
-	if (run_cmd(b, r->words, create, rss) != 0)
+	if (run_cmd(b, r->words, create, use) != 0)
 		return -1;
 	pid = read_pid(pidf);
-	if (pid <= 0 || run_cmd(b, r->words, start, rss) != 0)
+	if (pid <= 0 || run_cmd(b, r->words, start, use) != 0)
 		return -1;
 	return pid;
 }
 
 static int
-wl_cycle(const struct bench *b, const struct runtime *r, const char *id, long *rss)
+wl_cycle(const struct bench *b, const struct runtime *r, const char *id, struct usage *use)
 {
 	const char *del[] = { "delete", id, NULL };
-	pid_t pid = create_start(b, r, b->bundle, id, rss);
+	pid_t pid = create_start(b, r, b->bundle, id, use);
 
 	if (pid < 0) {
 		const char *force[] = { "delete", "-f", id, NULL };
 
-		run_cmd(b, r->words, force, rss);
+		run_cmd(b, r->words, force, use);
 		return 1;
 	}
-	reap(pid, rss);
-	return run_cmd(b, r->words, del, rss);
+	reap(pid, use);
+	return run_cmd(b, r->words, del, use);
 }
 
 static int
-wl_run(const struct bench *b, const struct runtime *r, const char *id, long *rss)
+wl_run(const struct bench *b, const struct runtime *r, const char *id, struct usage *use)
 {
 	const char *args[] = { "run", "--bundle", b->bundle, id, NULL };
 	const char *floor[] = { b->floor_user ? "-U" : b->floor_root,
 				b->floor_user ? b->floor_root : b->cmd,
 				b->floor_user ? b->cmd : NULL, NULL };
 
-	return run_cmd(b, r->words, r->floor ? floor : args, rss);
+	return run_cmd(b, r->words, r->floor ? floor : args, use);
 }
 
 static int
-wl_exec(const struct bench *b, const struct runtime *r, long *rss)
+wl_exec(const struct bench *b, const struct runtime *r, struct usage *use)
 {
 	const char *args[] = { "exec", r->exec_id, b->cmd, NULL };
 	char pid[16];
@@ -221,11 +236,11 @@ wl_exec(const struct bench *b, const struct runtime *r, long *rss)
 		if (host->exec_pid <= 0)
 			return 1;
 		snprintf(pid, sizeof(pid), "%d", (int)host->exec_pid);
-		return run_cmd(b, r->words, floor, rss);
+		return run_cmd(b, r->words, floor, use);
 	}
 	if (r->exec_pid <= 0)
 		return 1;
-	return run_cmd(b, r->words, args, rss);
+	return run_cmd(b, r->words, args, use);
 }
 
 static void
@@ -233,13 +248,13 @@ exec_containers(struct bench *b, bool up)
 {
 	for (int i = 0; i < b->n_rt; i++) {
 		struct runtime *r = &b->rt[i];
-		long rss = 0;
+		struct usage use = { 0, 0 };
 
 		if (r->floor)
 			continue;
 		if (up) {
 			snprintf(r->exec_id, sizeof(r->exec_id), "bx%d-%d", (int)getpid(), i);
-			r->exec_pid = create_start(b, r, b->exec_bundle, r->exec_id, &rss);
+			r->exec_pid = create_start(b, r, b->exec_bundle, r->exec_id, &use);
 			if (r->exec_pid < 0)
 				fprintf(stderr, "bench_run: %s: no exec container\n", r->name);
 		} else {
@@ -248,11 +263,11 @@ exec_containers(struct bench *b, bool up)
 
 			if (r->exec_pid > 0) {
 				/* Never wait forever on a kill that failed. */
-				if (run_cmd(b, r->words, kill_, &rss) != 0)
+				if (run_cmd(b, r->words, kill_, &use) != 0)
 					kill(r->exec_pid, SIGKILL);
-				reap(r->exec_pid, &rss);
+				reap(r->exec_pid, &use);
 			}
-			run_cmd(b, r->words, del, &rss);
+			run_cmd(b, r->words, del, &use);
 		}
 	}
 }
@@ -261,7 +276,7 @@ static void
 measure(const struct bench *b, const char *wl, int it, const struct runtime *r)
 {
 	char id[64];
-	long rss = 0;
+	struct usage use = { 0, 0 };
 	long long t0, t1;
 	int rc;
 
@@ -269,14 +284,15 @@ measure(const struct bench *b, const char *wl, int it, const struct runtime *r)
 	mark(b, "start", wl, r->name);
 	t0 = now_ns();
 	if (strcmp(wl, "run") == 0)
-		rc = wl_run(b, r, id, &rss);
+		rc = wl_run(b, r, id, &use);
 	else if (strcmp(wl, "cycle") == 0)
-		rc = wl_cycle(b, r, id, &rss);
+		rc = wl_cycle(b, r, id, &use);
 	else
-		rc = wl_exec(b, r, &rss);
+		rc = wl_exec(b, r, &use);
 	t1 = now_ns();
 	mark(b, "end", wl, r->name);
-	printf("%s %s %d %lld %ld %d\n", wl, r->name, it, (t1 - t0) / 1000, rss, rc);
+	printf("%s %s %d %lld %ld %d %lld\n", wl, r->name, it, (t1 - t0) / 1000, use.rss, rc,
+	       use.cpu_us);
 	fflush(stdout);
 	reap_strays(b);
 }

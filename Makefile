@@ -58,6 +58,11 @@ $(BUILD)/liburun.a: $(LIB_OBJ)
 $(URUN): $(CLI_OBJ) $(BUILD)/liburun.a
 	@mkdir -p $(dir $@)
 	$(CC) $(URUN_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/liburun.a $(LDLIBS)
+	@# Debug info beside it, in urun.debug (gdb and valgrind follow the link):
+	@# create, run and exec copy the binary into a sealed memfd each time
+	@# (sealed.h), 2.1 MB with it, 1.4 MB without (make bench: CPU).
+	objcopy --only-keep-debug $@ $@.debug
+	objcopy --strip-debug --add-gnu-debuglink=$@.debug $@
 
 $(BUILD)/tests/%: runtime/tests/unit/%.c $(BUILD)/liburun.a
 	@mkdir -p $(dir $@)

@@ -133,8 +133,8 @@ coverage:
 report: deps all fixtures
 	scripts/report.sh
 
-# The bench's own tools (runtime/src/tools/bench_run.c, bare_floor.c)
-BENCH_TOOLS := $(BUILD)/tools/bench_run $(BUILD)/tools/bare_floor
+# The bench's own tools (runtime/src/tools/bench_run.c, bare_floor.c, cgroup_move.c)
+BENCH_TOOLS := $(BUILD)/tools/bench_run $(BUILD)/tools/bare_floor $(BUILD)/tools/cgroup_move
 $(BENCH_TOOLS): $(BUILD)/tools/%: runtime/src/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g $(WARNINGS) -D_GNU_SOURCE -o $@ $<

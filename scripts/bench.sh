@@ -140,7 +140,16 @@ unpriv_set() {
 		-r "urun=$URUN --root $u/st/st-urun" >/dev/null
 }
 
+# what a cgroup migration costs against clone3(CLONE_INTO_CGROUP) (root only)
+cgroup_move() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	in_cgroup2 sh -c 'd=/sys/fs/cgroup/urun-bench-$$ && mkdir "$d" &&
+		"$1" "$d" "$2" 100; rmdir "$d"' sh "$TOOLS/cgroup_move" "${BENCH_MOVE_RUNS:-20}" \
+		>"$work/cgroup-move" 2>&1
+}
+
 [ "$ONLY" = unpriv ] || root_set
+[ "$ONLY" = unpriv ] || cgroup_move
 [ "$ONLY" = root ] || unpriv_set
 
 printf '\nurun benchmark: %d interleaved runs per workload and runtime; times in ms (lower\n' "$N"
@@ -154,6 +163,9 @@ if [ "$ONLY" != root ]; then
 	python3 "$REPORT" times "unprivileged on the host (ratios: /runc, /floor)" "$work/raw-unpriv-host" runc
 fi
 if [ "$ONLY" != unpriv ]; then
+	printf '\na new process into its cgroup (cgroup2, %s times, 100 ms apart):\n' \
+		"${BENCH_MOVE_RUNS:-20}"
+	cat "$work/cgroup-move"
 	python3 "$REPORT" phases "urun phases, root, cgroup2 namespace" "$work/phases-root"
 	python3 "$REPORT" phases "urun phases, root, host cgroups" "$work/phases-root-host"
 fi

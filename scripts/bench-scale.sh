@@ -7,7 +7,8 @@
 #  B. SCALE_MANY (1000) cheap containers (mount and pid namespaces) created,
 #     then `list` and `state` of each (SCALE_STREAMS at a time), then
 #     `delete --force` of each. Containers and calls per second.
-#  C. (urun) A again, with SIGKILL sent to one runtime call in
+#  C. (urun; any runtime named urun*, e.g. SCALE_RUNTIMES=/work/ref/urun-before)
+#     A again, with SIGKILL sent to one runtime call in
 #     SCALE_KILL_ONE_IN (4), after a random 0-40 ms; then `delete --force` of
 #     every id, which must succeed.
 # After each: nothing may be left: no state entry (also hidden temporaries),
@@ -227,7 +228,7 @@ for RT in $RUNTIMES; do
 	printf '%s: B. %d created containers\n' "$name" "$MANY"
 	PHASE=many phase_b
 	leaks "B ($name)"
-	if [ "$name" = urun ]; then
+	if [[ $name == urun* ]]; then	# also an older urun given by path (urun-before)
 		printf '%s: C. %d lifecycles, one call in %d SIGKILLed\n' "$name" "$LIFE" "$KILL_ONE_IN"
 		PHASE=kill KILL=1 phase_a
 		t0=${EPOCHREALTIME/./}

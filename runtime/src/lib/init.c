@@ -237,12 +237,13 @@ wait_for_start(const struct init_ctx *c, const struct init_run *r, struct urun_e
 static size_t
 runtime_fds(const struct init_ctx *c, int **out)
 {
-	size_t n = 0, room = c->spec->n_mounts + 3;
+	size_t n = 0, room = c->spec->n_mounts + 4;
 	int *fds = xcalloc(room, sizeof(int));
 
 	fds[n++] = c->sync_fd;
 	fds[n++] = c->console_fd;
 	fds[n++] = log_fd();
+	fds[n++] = phase_fd();
 	for (size_t i = 0; c->mount_userns && i < c->spec->n_mounts; i++)
 		fds[n++] = c->mount_userns[i];
 	*out = fds;

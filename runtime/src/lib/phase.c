@@ -41,6 +41,12 @@ phase_start(const char *role)
 	phase_mark("started");
 }
 
+int
+phase_fd(void)
+{
+	return phase.fd;
+}
+
 void
 phase_mark(const char *name)
 {

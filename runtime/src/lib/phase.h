@@ -16,5 +16,8 @@
 void phase_start(const char *role);
 /* Mark the end of phase NAME (a string literal: it is not copied). */
 void phase_mark(const char *name);
+/* The marks' fd (close-on-exec), -1 when off: for the init's list of fds
+ * it keeps while it closes the others. */
+int phase_fd(void);
 
 #endif

@@ -15,7 +15,7 @@
 # no process carrying the run's mark (the runtimes and the containers get it
 # in their environment), no cgroup or mount named after the run, no open fd
 # on the run's directories; every call answered (none hung: each has 120 s).
-# Exits non-zero if anything was left or lost. The whole run is a child of a
+# Exits non-zero if anything of urun's was left or lost. The whole run is a child of a
 # subreaper (bench_run -S) that reaps the containers' inits, as a shim would.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -153,7 +153,8 @@ leaks() {
 		printf '  leaks after %s: none\n' "$1"
 	else
 		printf '  LEAKS after %s: %s\n' "$1" "${what[*]}"
-		failed=1
+		# the exit status is urun's (others are there to compare with)
+		[[ $NAME != urun* ]] || failed=1
 	fi
 }
 
@@ -198,7 +199,7 @@ phase_b() {
 	n=$(SCALE_MARK=$tag "$RT" --root "$ROOT" list -q | grep -c "^$tag-m")
 	ms=$(ms_since "$t0")
 	printf '  list: %d ms, %d of %d listed\n' "$ms" "$n" "$MANY"
-	[ "$n" = "$MANY" ] || { echo "  LOST: list shows $n of $MANY"; failed=1; }
+	[ "$n" = "$MANY" ] || { echo "  LOST: list shows $n of $MANY"; [[ $NAME != urun* ]] || failed=1; }
 	t0=${EPOCHREALTIME/./}
 	SCALE_MARK=$tag "$RT" --root "$ROOT" list -f json >"$work/list.json"
 	ms=$(ms_since "$t0")

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,31 +72,57 @@ collect(const char *root)
 	return all;
 }
 
+/* The name of UID in PASSWD (the text of /etc/passwd), "#" if none: read
+ * directly, as runc does, rather than through NSS (urun is linked
+ * statically, where getpwuid needs glibc's shared NSS modules). */
+static void
+user_name(const char *passwd, uid_t uid, char *name, size_t size)
+{
+	for (const char *l = passwd; l && *l;) {
+		const char *eol = strchrnul(l, '\n'), *c1 = memchr(l, ':', (size_t)(eol - l));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+		char *end;
+
+		if (c2 && strtoul(c2 + 1, &end, 10) == uid && end != c2 + 1 && *end == ':' &&
+		    (size_t)(c1 - l) < size) {
+			memcpy(name, l, (size_t)(c1 - l));
+			name[c1 - l] = '\0';
+			return;
+		}
+		l = *eol ? eol + 1 : eol;
+	}
+	snprintf(name, size, "#");
+}
+
 static void
 print_table(json_t *all, bool quiet)
 {
+	_cleanup_free_ char *passwd = NULL;
 	size_t i;
 	json_t *c;
+
+	if (!quiet)
+		read_file("/etc/passwd", &passwd, NULL, NULL);
 
 	if (!quiet)
 		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE",
 		       "CREATED", "OWNER");
 	json_array_foreach(all, i, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
-		struct passwd *pw;
+		char name[64];
 		uid_t owner = (uid_t)json_integer_value(json_object_get(c, "owner"));
 
 		if (quiet) {
 			printf("%s\n", id);
 			continue;
 		}
-		pw = getpwuid(owner);
+		user_name(passwd, owner, name, sizeof(name));
 		printf("%-20s %-8lld %-10s %-40s %-30s %s\n", id,
 		       json_integer_value(json_object_get(c, "pid")),
 		       json_string_value(json_object_get(c, "status")),
 		       json_string_value(json_object_get(c, "bundle")),
 		       json_string_value(json_object_get(c, "created")),
-		       pw ? pw->pw_name : "#");
+		       name);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "container.h"
 #include "error.h"
+#include "phase.h"
 
 static volatile sig_atomic_t forward_pid;
 
@@ -56,6 +57,7 @@ CMD(run)
 	free((char *)o.bundle);
 	if (code < 0)
 		return -1;
+	phase_mark("create done");
 	if (!detach)
 		forward_signals(pid);
 	if (urun_container_start(cli->root, o.id, err) < 0) {
@@ -63,11 +65,13 @@ CMD(run)
 			urun_container_delete(cli->root, o.id, true, NULL);
 		return -1;
 	}
+	phase_mark("start done");
 	if (detach)
 		return 0;
 	code = wait_container(pid, err);
 	if (code < 0)
 		return -1;
+	phase_mark("container exited");
 	if (!keep && urun_container_delete(cli->root, o.id, false, err) < 0)
 		return -1;
 	return code;

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "error.h"
 #include "log.h"
+#include "phase.h"
 #include "sealed.h"
 #include "state.h"
 #include "util.h"
@@ -137,6 +138,9 @@ dispatch(int argc, char **argv, struct cli *cli, struct urun_err **err)
 	cmd = find_cmd(argv[first]);
 	if (cmd == NULL)
 		return urun_err_set(err, 0, "unknown command '%s' (see urun --help)", argv[first]);
+	/* Before the sealed re-exec too (its fd is close-on-exec): the copy
+	 * starts again and marks "started" a second time. */
+	phase_start(cmd->name);
 	/* sealed.h: before anything is opened (the log is close-on-exec). */
 	if ((cmd->flags & CMD_SEALED) && sealed_reexec(argv, err) < 0)
 		return -1;
@@ -165,6 +169,7 @@ main(int argc, char **argv)
 	}
 	free(cli.root);
 	log_close();
+	phase_mark("exiting");
 	/* Commands return their exit code (run: the container's) as ret > 0. */
 	return ret < 0 ? 1 : ret;
 }

@@ -241,32 +241,36 @@ device_rules(const struct urun_spec *s)
 	return json_pack("{s:o}", "devices", rules);
 }
 
+/* Whether A and B (either may be NULL) are the same string. */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* Create the cgroup and apply every resource but the device rules. What
- * enter would make is in the state first: a create killed inside enter leaves
- * a record that delete follows, and that names only what urun may have made. */
+ * enter would make is in the state already (saved with the pid: a create
+ * killed inside enter leaves a record that delete follows, and that names
+ * only what urun may have made); it is saved again only if enter made
+ * something else. */
 static int
 enter_cgroup(struct creation *c, struct urun_err **err)
 {
 	_cleanup_json_ json_t *lnx = json_deep_copy(c->spec->linux_obj);
 	struct urun_state *st = c->st;
+	_cleanup_free_ char *want_path = steal_ptr(&st->cgroup_path);
+	_cleanup_free_ char *want_owned = steal_ptr(&st->cgroup_owned);
 	char *path = NULL, *owned = NULL;
 
-	if (urun_cgroup_intended(c->o->id, c->spec->linux_obj, &st->cgroup_path,
-				 &st->cgroup_owned, err) < 0 || urun_state_save(st, err) < 0)
-		return -1;
 	json_object_del(json_object_get(lnx, "resources"), "devices");
 	/* On failure enter has removed what it made: nothing for undo to do
 	 * (the path may name a cgroup that existed before). */
-	if (urun_cgroup_enter(c->o->id, lnx, c->pid, &path, &owned, err) < 0) {
-		free(st->cgroup_path);
-		free(st->cgroup_owned);
-		st->cgroup_path = st->cgroup_owned = NULL;
+	if (urun_cgroup_enter(c->o->id, lnx, c->pid, &path, &owned, err) < 0)
 		return -1;
-	}
-	free(st->cgroup_path);
-	free(st->cgroup_owned);
 	st->cgroup_path = path;
 	st->cgroup_owned = owned;
+	if (!same_str(path, want_path) || !same_str(owned, want_owned))
+		return urun_state_save(st, err);
 	return 0;
 }
 
@@ -333,8 +337,8 @@ fifo_for_init(struct creation *c, struct urun_err **err)
 
 /* The parent's half of the handshake, once the child exists. Everything
  * that delete must find is in the state before it exists (see
- * urun_state_save): the init's pid right after clone, the cgroup path before
- * the cgroup is made. */
+ * urun_state_save): the init's pid right after clone, with the cgroup path
+ * before the cgroup is made. */
 static int
 drive_child(struct creation *c, struct urun_err **err)
 {
@@ -342,24 +346,34 @@ drive_child(struct creation *c, struct urun_err **err)
 
 	if (proc_stat(c->pid, &c->st->start_time, NULL) < 0)
 		return urun_err_set(err, 0, "the container process exited during create");
+	/* The cgroup goes in with the pid, before it exists: what enter would
+	 * make and own if it ran now. */
+	if (!c->rootless && urun_cgroup_intended(c->o->id, c->spec->linux_obj, &c->st->cgroup_path,
+						 &c->st->cgroup_owned, err) < 0)
+		return -1;
 	if (urun_state_save(c->st, err) < 0)
 		return -1;
+	phase_mark("cgroup path resolved; state saved (pid, cgroup)");
 	if (urun_spec_ns(c->spec, CLONE_NEWUSER) && !urun_spec_ns(c->spec, CLONE_NEWUSER)->path &&
 	    idmap_write(c->pid, c->spec, err) < 0)
 		return -1;
+	phase_mark("id maps");
 	if (!c->rootless && enter_cgroup(c, err) < 0)
 		return -1;
+	phase_mark("cgroup: created, limits, joined");
 	if (netdev_move(json_object_get(c->spec->linux_obj, "netDevices"), c->pid, err) < 0)
 		return -1;
-	if (urun_state_save(c->st, err) < 0 ||
-	    sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)
+	phase_mark("netdev");
+	if (sync_send(c->sock, SYNC_MAPPED, c->st->cgroup_path, err) < 0)
 		return -1;
 	if (sync_recv(c->sock, SYNC_HOOKS, &m, err) < 0 || fifo_for_init(c, err) < 0)
 		return -1;
+	phase_mark("exec fifo owner");
 	if (run_runtime_hooks(c, err) < 0) {
 		c->hook_failed = true;
 		return -1;
 	}
+	phase_mark("prestart, createRuntime hooks");
 	if (sync_send(c->sock, SYNC_HOOKS_DONE, NULL, err) < 0)
 		return -1;
 	if (sync_recv(c->sock, SYNC_READY, &m, err) < 0) {
@@ -368,9 +382,12 @@ drive_child(struct creation *c, struct urun_err **err)
 	}
 	if (!c->rootless && apply_device_rules(c, err) < 0)
 		return -1;
-	c->st->creating = false;
-	unlinkat(c->st->dir_fd, "creating", 0);
-	return urun_state_save(c->st, err);
+	phase_mark("cgroup device rules");
+	/* The commit: state.json is complete since the cgroup was made. */
+	if (urun_state_mark_created(c->st, err) < 0)
+		return -1;
+	phase_mark("created");
+	return 0;
 }
 
 static void
@@ -407,6 +424,8 @@ prepare_state(struct creation *c, struct urun_err **err)
 	st->oci_version = xstrdup(c->spec->oci_version);
 	st->annotations = json_incref(c->spec->annotations);
 	st->rootless = c->rootless;
+	st->late_hooks = json_object_get(c->spec->hooks, "poststart") ||
+			 json_object_get(c->spec->hooks, "poststop");
 	if (text == NULL)
 		return urun_err_set(err, ENOMEM, "config.json copy");
 	if (write_file_atomic_at(st->dir_fd, "config.json", text, strlen(text), 0600, err) < 0)
@@ -494,11 +513,13 @@ urun_container_create(const struct create_opts *o, pid_t *pid, struct urun_err *
 	spec = urun_spec_load(o->bundle, err);
 	if (spec == NULL)
 		return -1;
+	phase_mark("config loaded");
 	c.spec = spec;
 	c.rootless = urun_rootless(o->rootless);
 	r = urun_container_validate(spec, c.rootless, err);
 	if (r < 0)
 		return -1;
+	phase_mark("config validated");
 	if (r == 1 && o->console_socket == NULL)
 		return urun_err_set(err, 0, "process.terminal: needs --console-socket");
 	if (r == 1 && (console_fd = terminal_connect(o->console_socket, err)) < 0)
@@ -507,15 +528,21 @@ urun_container_create(const struct create_opts *o, pid_t *pid, struct urun_err *
 	if (st == NULL)
 		return -1;
 	c.st = st;
-	if (prepare_state(&c, err) < 0 || spawn(&c, console_fd, err) < 0 ||
-	    drive_child(&c, err) < 0 ||
-	    (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0)) {
-		undo(&c);
-		if (c.sock >= 0)
-			close(c.sock);
-		return -1;
-	}
+	if (prepare_state(&c, err) < 0)
+		goto fail;
+	phase_mark("state files (config copy, exec fifo)");
+	if (spawn(&c, console_fd, err) < 0)
+		goto fail;
+	phase_mark("clone");
+	if (drive_child(&c, err) < 0 ||
+	    (o->pid_file && write_pid_file(o->pid_file, c.pid, err) < 0))
+		goto fail;
 	close(c.sock);
 	*pid = c.pid;
 	return 0;
+fail:
+	undo(&c);
+	if (c.sock >= 0)
+		close(c.sock);
+	return -1;
 }

@@ -237,12 +237,13 @@ wait_for_start(const struct init_ctx *c, const struct init_run *r, struct urun_e
 static size_t
 runtime_fds(const struct init_ctx *c, int **out)
 {
-	size_t n = 0, room = c->spec->n_mounts + 3;
+	size_t n = 0, room = c->spec->n_mounts + 4;
 	int *fds = xcalloc(room, sizeof(int));
 
 	fds[n++] = c->sync_fd;
 	fds[n++] = c->console_fd;
 	fds[n++] = log_fd();
+	fds[n++] = phase_fd();
 	for (size_t i = 0; c->mount_userns && i < c->spec->n_mounts; i++)
 		fds[n++] = c->mount_userns[i];
 	*out = fds;
@@ -325,6 +326,7 @@ init_main(const struct init_ctx *c)
 		.seccomp = c->spec->seccomp, .setgroups_ok = r.setgroups_ok,
 		.fakeroot = c->fakeroot }, &err) < 0)
 		goto fail;
+	phase_mark("released; identity, caps, seccomp (then execve)");
 	process_exec(&c->spec->process, &err);
 fail:
 	/* create has returned: the caller's stderr is the only place left. */

@@ -81,6 +81,7 @@ rootfs_prepare(const struct urun_spec *spec, const struct rootfs_opts *o,
 		return urun_err_set(err, errno, "open root.path '%s'", spec->root_path);
 	if (apply_mounts(rootfd, spec, o, err) < 0)
 		return -1;
+	phase_mark("mounts");
 	if (has_mount_at(spec, "/dev") && dev_setup(rootfd, spec, o->in_userns, err) < 0)
 		return -1;
 	if (!has_mount_at(spec, "/dev") && spec->n_devices && dev_setup(rootfd, spec,
@@ -318,12 +319,14 @@ rootfs_finish(const struct urun_spec *spec, const struct rootfs_opts *o,
 {
 	if ((o->no_pivot ? do_chroot(err) : do_pivot(err)) < 0)
 		return -1;
+	phase_mark("createContainer hooks, pivot_root");
 	/* Sysctls first: readonlyPaths usually include /proc/sys. Each is
 	 * written through a /proc checked to be procfs (procfs.h). */
 	if (write_sysctls(spec, err) < 0)
 		return -1;
 	if (protect_paths(spec, err) < 0)
 		return -1;
+	phase_mark("sysctls, masked and readonly paths");
 	if (spec->root_readonly) {
 		_cleanup_close_ int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 

@@ -279,7 +279,9 @@ urun_state_create(const char *root, const char *id, struct urun_err **err)
 
 	if (check_root(root, err) < 0)
 		return NULL;
+	phase_mark("state root checked");
 	urun_state_clean_temps(root, id);
+	phase_mark("stale temporaries checked");
 	dir = xasprintf("%s/%s", root, id);
 	while (access(dir, F_OK) == 0) {
 		if (existing_dir(root, id, err) < 0)
@@ -305,6 +307,7 @@ urun_state_create(const char *root, const char *id, struct urun_err **err)
 		return NULL;
 	}
 	st->dir_fd = take_fd(&fd);
+	phase_mark("state directory made");
 	return st;
 }
 
@@ -314,7 +317,7 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 	json_int_t pid = 0, start = 0, owner = 0;
 	const char *bundle = NULL, *rootfs = NULL, *created = NULL, *ver = NULL;
 	const char *cgroup = NULL, *owned = NULL;
-	int rootless = 0, creating = 0;
+	int rootless = 0, late_hooks = 1;
 	json_t *ann = NULL;
 	json_error_t jerr;
 
@@ -322,8 +325,8 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 			   "pid", &pid, "urun_start_time", &start, "bundle", &bundle,
 			   "rootfs", &rootfs, "created", &created, "owner", &owner,
 			   "ociVersion", &ver, "urun_cgroup", &cgroup, "urun_cgroup_owned", &owned,
-			   "urun_rootless", &rootless,
-			   "urun_creating", &creating, "annotations", &ann) < 0)
+			   "urun_rootless", &rootless, "urun_late_hooks", &late_hooks,
+			   "annotations", &ann) < 0)
 		return urun_err_set(err, 0, "state.json of '%s': %s", st->id, jerr.text);
 	st->pid = (pid_t)pid;
 	st->start_time = (uint64_t)start;
@@ -335,7 +338,8 @@ state_from_json(struct urun_state *st, json_t *doc, struct urun_err **err)
 	st->cgroup_path = cgroup ? xstrdup(cgroup) : NULL;
 	st->cgroup_owned = owned ? xstrdup(owned) : NULL;
 	st->rootless = rootless;
-	st->creating = creating;
+	/* Missing (an older urun's state): maybe. */
+	st->late_hooks = late_hooks;
 	st->annotations = json_incref(ann);
 	return 0;
 }
@@ -401,6 +405,8 @@ load_at(const char *id, char **dir, int *dir_fd, bool locked, struct urun_err **
 	/* Only now: on failure the caller keeps them (salvage needs both). */
 	st->dir = steal_ptr(dir);
 	st->dir_fd = take_fd(dir_fd);
+	/* The mark create made first and removes last (urun_state_create). */
+	st->creating = faccessat(st->dir_fd, "creating", F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 	return st;
 }
 
@@ -484,7 +490,7 @@ urun_state_save(const struct urun_state *st, struct urun_err **err)
 
 	json_object_set_new(o, "urun_start_time", json_integer((json_int_t)st->start_time));
 	json_object_set_new(o, "urun_rootless", json_boolean(st->rootless));
-	json_object_set_new(o, "urun_creating", json_boolean(st->creating));
+	json_object_set_new(o, "urun_late_hooks", json_boolean(st->late_hooks));
 	json_object_del(o, "status");
 	if (st->cgroup_path)
 		json_object_set_new(o, "urun_cgroup", json_string(st->cgroup_path));
@@ -494,6 +500,15 @@ urun_state_save(const struct urun_state *st, struct urun_err **err)
 		return -1;
 	text = json_dumps(o, JSON_COMPACT);
 	return write_file_atomic_at(st->dir_fd, "state.json", text, strlen(text), 0600, err);
+}
+
+int
+urun_state_mark_created(struct urun_state *st, struct urun_err **err)
+{
+	if (unlinkat(st->dir_fd, "creating", 0) < 0 && errno != ENOENT)
+		return urun_err_set(err, errno, "state of '%s': remove the creating mark", st->id);
+	st->creating = false;
+	return 0;
 }
 
 int

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The state store: ROOT/ID/ holds state.json, journal.json (what the container
- * owns, again: see below), config.json (the copy create used) and exec.fifo
- * while the container is "created"; ROOT is 0700 and every file 0600. A
- * directory appears only already locked (built under a temporary name
+ * owns, again: see below), config.json (the copy create used), exec.fifo
+ * while the container is "created", and the mark "creating" until create has
+ * finished (its removal is create's commit); ROOT is 0700 and every file 0600.
+ * A directory appears only already locked (built under a temporary name
  * ROOT/.new-ID-PID, flocked, then renamed), so a lock that can be taken on a
- * directory without state.json means its creator died: the directory is
- * debris and is cleaned (see docs/design.md). */
+ * directory still marked creating, or without state.json, means its creator
+ * died: the directory is debris and is cleaned (see docs/design.md). */
 #ifndef URUN_STATE_H
 #define URUN_STATE_H
 
@@ -32,6 +33,8 @@ struct urun_state {
 	char *cgroup_path;	/* NULL when no cgroup was set up */
 	char *cgroup_owned;	/* the cgroup directories urun made (cgroup.h); NULL: unknown */
 	bool rootless;
+	bool late_hooks;	/* the config has poststart or poststop hooks (only
+				 * then is its copy read again) */
 	bool creating;		/* create has not finished (or died: see the lock) */
 	bool locked;		/* we hold dir_fd's flock */
 	bool damaged;		/* state.json unreadable: pid, start_time and
@@ -52,10 +55,14 @@ struct urun_state *urun_state_create(const char *root, const char *id, struct ur
 /* Load ROOT/ID/state.json; LOCK: also take the directory's lock (non-blocking). */
 struct urun_state *urun_state_load(const char *root, const char *id, bool lock,
 				   struct urun_err **err);
-/* Write journal.json, then state.json, atomically (0600). Called before each
- * thing create makes that delete must find (the cgroup path is saved before
- * the cgroup exists), so a create killed at any point leaves a record. */
+/* Write journal.json, then state.json, atomically (0600; not fsynced: see
+ * write_file_atomic). Called before each thing create makes that delete must
+ * find (the cgroup path is saved with the pid, before the cgroup exists), so
+ * a create killed at any point leaves a record. */
 int urun_state_save(const struct urun_state *st, struct urun_err **err);
+/* Create's commit: remove the "creating" mark (state.json must be complete:
+ * nothing is saved after it). */
+int urun_state_mark_created(struct urun_state *st, struct urun_err **err);
 /* For delete: urun_state_load with the lock, but a missing or unreadable
  * state.json still gives a state (damaged = true) with what journal.json
  * recorded: a create that died before its first save, or a state.json that

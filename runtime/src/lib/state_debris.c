@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_int.h"
 #include "cleanup.h"
 #include "error.h"
 #include "log.h"
@@ -39,6 +40,21 @@ is_temp_of(const char *name, const char *id)
 	return *p != '\0' && strspn(p, "0123456789") == strlen(p);
 }
 
+/* Whether ROOT holds a temporary directory of ID at all: looked up without
+ * the lock, so that creates and deletes of different ids do not queue on the
+ * root's exclusive lock when there is nothing to clean (almost always). */
+static bool
+has_temps(const char *root, const char *id)
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] == '.' && is_temp_of(de->d_name, id))
+			return true;
+	return false;
+}
+
 void
 urun_state_clean_temps(const char *root, const char *id)
 {
@@ -46,6 +62,8 @@ urun_state_clean_temps(const char *root, const char *id)
 	int rootfd = -1, dfd;
 	struct dirent *de;
 
+	if (!has_temps(root, id))
+		return;
 	/* Exclusive: no create is between the mkdir and the flock of its
 	 * temporary directory (bounded wait: a stopped create must not block
 	 * us forever). */
@@ -79,18 +97,18 @@ urun_state_clean_temps(const char *root, const char *id)
 	close(rootfd);
 }
 
-/* The live processes of the container's cgroup, SIGKILLed; how many. */
+/* The live processes of the container's cgroup, SIGKILLed; how many. L: the
+ * host's cgroups, read once for the whole reap. OURS: the cgroup's processes
+ * are the container's (false when a create that died before its cgroup was
+ * made recorded one that was there before). */
 static size_t
-kill_cgroup(const struct urun_state *st)
+kill_cgroup(const struct urun_state *st, const struct cg_layout *l, bool ours)
 {
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0, live = 0;
 
-	/* A create that died before its cgroup was made may have recorded a
-	 * cgroup that was there before: its processes are not the container's. */
-	if (st->cgroup_path == NULL || (st->creating && !urun_cgroup_owns_leaf(st->cgroup_path,
-									       st->cgroup_owned)) ||
-	    urun_cgroup_pids(st->cgroup_path, &pids, &n, NULL) < 0)
+	if (st->cgroup_path == NULL || l == NULL || !ours ||
+	    cg_pids_at(l, st->cgroup_path, &pids, &n, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		bool alive = false;
@@ -106,17 +124,21 @@ kill_cgroup(const struct urun_state *st)
 int
 urun_state_reap(const struct urun_state *st, struct urun_err **err)
 {
+	_cleanup_layout_ struct cg_layout *l = st->cgroup_path ? cg_layout_load("", NULL) : NULL;
+	bool ours = st->cgroup_path && (!st->creating ||
+					urun_cgroup_owns_leaf(st->cgroup_path, st->cgroup_owned));
+
 	/* About ten seconds in all, first in small steps. */
 	for (int i = 0;; i++) {
-		size_t live = kill_cgroup(st);
+		size_t live = kill_cgroup(st, l, ours);
 
 		if (proc_is_ours(st->pid, st->start_time)) {
 			kill(st->pid, SIGKILL);
 			live++;
 		}
 		/* A frozen task dies only once thawed. */
-		if (live && st->cgroup_path && urun_cgroup_frozen(st->cgroup_path))
-			urun_cgroup_freeze(st->cgroup_path, false, NULL);
+		if (live && l && cg_frozen_at(l, st->cgroup_path))
+			cg_freeze_at(l, st->cgroup_path, false, NULL);
 		if (live == 0)
 			break;
 		if (i == 1000)
@@ -124,7 +146,10 @@ urun_state_reap(const struct urun_state *st, struct urun_err **err)
 					    "after SIGKILL", st->id, live);
 		nap_ms(i < 20 ? 1 : 10);
 	}
-	if (st->cgroup_path && urun_cgroup_destroy(st->cgroup_path, st->cgroup_owned, err) < 0)
+	/* Without a layout, urun_cgroup_destroy reads it again and says why
+	 * it cannot. */
+	if (st->cgroup_path && (l ? cg_destroy_at(l, st->cgroup_path, st->cgroup_owned, err) :
+				urun_cgroup_destroy(st->cgroup_path, st->cgroup_owned, err)) < 0)
 		return urun_err_wrap(err, "container '%s'", st->id);
 	return 0;
 }

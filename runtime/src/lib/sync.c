@@ -13,8 +13,16 @@
 int
 sync_send(int fd, enum sync_type type, const char *msg, struct urun_err **err)
 {
+	/* The child's phases end where it reports (phase.h); the parent marks
+	 * its own. */
+	static const char *const ends[] = {
+		[SYNC_HOOKS] = "/dev (then asks for the runtime hooks)",
+		[SYNC_READY] = "readonly root, rlimits (then ready)",
+	};
 	struct sync_msg m = { .type = type };
 
+	if (type == SYNC_HOOKS || type == SYNC_READY)
+		phase_mark(ends[type]);
 	if (msg)
 		snprintf(m.msg, sizeof(m.msg), "%s", msg);
 	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))

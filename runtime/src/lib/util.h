@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* phase_mark() wherever util.h is: a probe is then one line (phase.h). */
+#include "phase.h"
+
 struct urun_err;
 
 void *xmalloc(size_t n);
@@ -19,7 +22,9 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read a whole file (at most 16 MiB) into a NUL-terminated buffer. */
 int read_file(const char *path, char **out, size_t *len, struct urun_err **err);
 /* Write DATA to PATH atomically: a new temporary file beside it (random name,
- * O_EXCL, O_NOFOLLOW: never one planted by someone else), fsync, rename. */
+ * O_EXCL, O_NOFOLLOW: never one planted by someone else), then rename. Not
+ * synced to disk: for runtime state that does not outlive a reboot (readers
+ * see the old or the new file whole, also when the writer is killed). */
 int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct urun_err **err);
 /* The same relative to DIRFD (a directory opened before a mount namespace change). */

@@ -76,8 +76,8 @@ test_create_save_load_remove(void **state)
 	assert_null(urun_state_create(root, "c1", &err));
 	assert_non_null(strstr(err->msg, "busy"));
 	urun_err_free(&err);
-	st->creating = false;
 	assert_int_equal(urun_state_save(st, &err), 0);
+	assert_int_equal(urun_state_mark_created(st, &err), 0);
 	urun_state_free(st);
 	/* Done: now it exists. */
 	again = urun_state_create(root, "c1", &err);
@@ -114,6 +114,7 @@ test_debris_is_cleaned(void **state)
 	urun_state_free(st);	/* the lock goes with the "killed" creator */
 	st = urun_state_load(root, "c2", false, &err);
 	assert_non_null(st);
+	assert_true(st->creating);	/* the mark is still there */
 	assert_int_equal(urun_state_status(st), STATUS_STOPPED);
 	urun_state_free(st);
 	next = urun_state_create(root, "c2", &err);
@@ -176,8 +177,9 @@ make_saved(const char *root, const char *id, bool creating)
 	st->pid = getpid();
 	assert_int_equal(proc_stat(getpid(), &st->start_time, NULL), 0);
 	st->bundle = xstrdup("/b");
-	st->creating = creating;
 	assert_int_equal(urun_state_save(st, &err), 0);
+	if (!creating)
+		assert_int_equal(urun_state_mark_created(st, &err), 0);
 	urun_state_free(st);
 }
 

@@ -34,7 +34,7 @@ ATTACK_SRC := $(wildcard conformance/probe/attacks/*.c)
 ATTACK_BIN := $(ATTACK_SRC:conformance/probe/attacks/%.c=conformance/probe/attacks/bin/%)
 
 
-.PHONY: all deps fixtures unit valgrind conformance conformance-root conformance-unpriv \
+.PHONY: all deps fixtures unit cli-test valgrind conformance conformance-root conformance-unpriv \
 	conformance-fallback integration \
 	features-check check coverage report bench docs docs-check install install-conform clean
 all: $(URUN) $(PROBE)
@@ -78,6 +78,12 @@ unit: $(UNIT_BIN)
 	scripts/run-unit.sh $(UNIT_BIN)
 	python3 -B conformance/report/test_report.py
 
+# urun's command line: options, usage errors, spec, ps, pause, exec's options
+# (the container part needs root and the fixture rootfs, else it is skipped)
+cli-test: all
+	VALIDATE=$(abspath conformance/validate/oci-validate) runtime/tests/cli/cli.sh \
+		$(URUN) fixtures/build/rootfs
+
 valgrind: $(UNIT_BIN) $(URUN)
 	VALGRIND=1 scripts/run-unit.sh $(UNIT_BIN)
 
@@ -112,7 +118,7 @@ features-check: $(URUN)
 integration: all fixtures
 	runtime/tests/integration/engines.sh $(URUN) fixtures/build/rootfs
 
-check: deps all unit valgrind docs-check features-check conformance integration
+check: deps all unit valgrind docs-check features-check conformance cli-test integration
 
 include runtime/tests/fuzz/fuzz.mk
 

@@ -55,7 +55,11 @@ $(URUN): $(CLI_OBJ) $(BUILD)/liburun.a
 
 $(BUILD)/tests/%: runtime/tests/unit/%.c $(BUILD)/liburun.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/liburun.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) $(LDFLAGS_$*) -o $@ $< $(BUILD)/liburun.a \
+		$(LDLIBS) -lcmocka
+
+# Fault injection (runtime/tests/unit/fault.h): the calls a test wraps to fail.
+LDFLAGS_test_mount_apply := -Wl,--wrap=mount,--wrap=syscall,--wrap=mkdirat,--wrap=openat,--wrap=symlinkat,--wrap=mknodat
 
 GEN_DOCS := $(BUILD)/tools/gen_docs
 $(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a

@@ -22,7 +22,7 @@ struct fault {
 
 static struct fault fault_tab[8];
 
-static void
+static inline void
 fault_arm(const char *name, long nr, int skip, int err)
 {
 	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
@@ -32,14 +32,14 @@ fault_arm(const char *name, long nr, int skip, int err)
 		}
 }
 
-static void
+static inline void
 fault_reset(void)
 {
 	memset(fault_tab, 0, sizeof(fault_tab));
 }
 
 /* True when every armed fault has fired (the test reached what it aimed at). */
-static bool
+static inline bool
 fault_all_fired(void)
 {
 	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
@@ -49,7 +49,7 @@ fault_all_fired(void)
 }
 
 /* The errno this call must fail with, or 0. */
-static int
+static inline int
 fault_take(const char *name, long nr)
 {
 	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++) {

@@ -647,6 +647,7 @@ test_layout_edges(void **state)
 	assert_int_equal(cg_paths_decode(l, "nosuch:/x", &paths, &err), 0);
 	cg_paths_free(paths, l->n);
 	expect_err(cg_paths_decode(l, "cpu:x", &paths, &err), &err, "bad cgroup path 'cpu:x'");
+	cg_paths_free(paths, l->n);	/* set even on failure: the callers free it */
 	/* systemd forms */
 	assert_int_equal(cg_systemd_path("system.slice::web", &s, &err), 1);
 	assert_string_equal(s, "/system.slice/web.scope");

@@ -22,6 +22,7 @@
 #include "error.h"
 #include "fakeroot.h"
 #include "util.h"
+#include "child_report.h"
 #include "fault.h"
 #include "tmpdir_fixture.h"
 
@@ -87,15 +88,13 @@ test_filter(void **state)
 	int status;
 	pid_t pid;
 
-	if (geteuid() != 0)
+	/* valgrind passes no seccomp(2) through: libseccomp sees level 1 */
+	if (geteuid() != 0 || seccomp_api_get() < 2)
 		skip();
 	pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		status = check_filtered(f->dir);
-		coverage_flush();
-		_exit(status);
-	}
+	if (pid == 0)
+		child_report(check_filtered(f->dir));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);

@@ -114,7 +114,7 @@ group_setup(void **state)
 
 	(void)state;
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
-	    __real_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	    __real_mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
 		return 0;
 	fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/tmp", OPEN_TREE_CLOEXEC);
 	usable = fd >= 0;

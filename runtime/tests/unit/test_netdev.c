@@ -20,6 +20,7 @@
 
 #include "error.h"
 #include "netdev.h"
+#include "child_report.h"
 #include "util.h"
 #include "tmpdir_fixture.h"
 
@@ -37,24 +38,24 @@ has_msg(struct urun_err **err, const char *want)
 	return ok;
 }
 
-/* The container: a process in its own network namespace that, when told,
- * writes what it sees of eth9 to OUT. */
+/* The container: a process in its own network namespace that, when told
+ * (a line on its stdin, the GO pipe), writes what it sees of eth9 to OUT. */
 static pid_t
 container(int go[2], int ready[2], const char *out)
 {
 	pid_t pid = fork();
-	char c;
+	char cmd[512];
 
 	if (pid != 0)
 		return pid;
 	close(go[1]);
 	close(ready[0]);
-	if (unshare(CLONE_NEWNET) < 0 || write(ready[1], "r", 1) != 1)
-		_exit(1);
-	if (read(go[0], &c, 1) != 1)
-		_exit(1);
-	_exit(system(xasprintf("{ ip -o addr show dev eth9; ip -o link show eth9; } >%s 2>&1",
-			       out)) == 0 ? 0 : 1);
+	snprintf(cmd, sizeof(cmd), "read x; { ip -o addr show dev eth9; ip -o link show eth9; } "
+		 ">%s 2>&1", out);
+	if (unshare(CLONE_NEWNET) < 0 || write(ready[1], "r", 1) != 1 || dup2(go[0], 0) < 0)
+		child_report(1);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
 }
 
 static int
@@ -96,7 +97,7 @@ in_host_netns(const char *dir)
 	if (netdev_move(missing, 999999999, &err) != -1 ||
 	    !has_msg(&err, "linux.netDevices: open netns"))
 		bad |= BAD_ERRORS;
-	if (write(go[1], "g", 1) != 1 || waitpid(ct, &status, 0) != ct)
+	if (write(go[1], "g\n", 2) != 2 || waitpid(ct, &status, 0) != ct)
 		return bad | BAD_SETUP;
 	if (read_file(out, &seen, NULL, NULL) < 0 || !strstr(seen, "10.9.8.7/24") ||
 	    !strstr(seen, "192.168.77.7/24") || !strstr(seen, "fd00::7/64") ||
@@ -123,11 +124,8 @@ test_move(void **state)
 		skip();
 	pid = fork();
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		status = in_host_netns(f->dir);
-		coverage_flush();
-		_exit(status);
-	}
+	if (pid == 0)
+		child_report(in_host_netns(f->dir));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);

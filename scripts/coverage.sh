@@ -10,14 +10,18 @@ rm -rf runtime/build runtime/bin
 make COVERAGE=1 all
 make COVERAGE=1 unit
 make COVERAGE=1 fixtures
-start=$(date +%s)
-make COVERAGE=1 cli-test
-conformance/conform --runtime "$PWD/runtime/bin/urun" --out conformance/out/coverage || true
-# The unprivileged run's urun (and its containers, as mapped ids) add to the
+# The unprivileged runs' urun (and its containers, as mapped ids) add to the
 # same counters: every .gcda must be writable by them. Only this build's
 # objects are opened up; the build directory is removed at the end.
-find runtime/build -type d -exec chmod a+rwx {} +
-find runtime/build -name '*.gcda' -exec chmod a+rw {} +
+open_counters() {
+	find runtime/build -type d -exec chmod a+rwx {} +
+	find runtime/build -name '*.gcda' -exec chmod a+rw {} +
+}
+start=$(date +%s)
+open_counters
+make COVERAGE=1 cli-test
+conformance/conform --runtime "$PWD/runtime/bin/urun" --out conformance/out/coverage || true
+open_counters
 conformance/conform --runtime "$PWD/runtime/bin/urun" --unprivileged \
 	--out conformance/out/coverage-unpriv || true
 echo "coverage: cli-test and conformance runs took $(($(date +%s) - start)) s"

@@ -14,6 +14,7 @@ cleanup() {
 	for c in "$ID" "$ID-run" "$ID-np"; do
 		"$URUN" --root "$ST" delete -f "$c" >/dev/null 2>&1
 	done
+	[ -d "$T/ustate" ] && "$URUN" --root "$T/ustate" delete -f "$ID-u" >/dev/null 2>&1
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -26,8 +27,10 @@ not_ok() {
 	[ -s "$T/err" ] && sed 's/^/#   err: /' "$T/err"
 	return 0
 }
-# run CMD...: the runtime with this test's --root, output in $T/out, $T/err
-u() { "$URUN" --root "$ST" "$@" >"$T/out" 2>"$T/err"; }
+# u CMD...: the runtime with this test's --root ($AS: the user to run it as),
+# output in $T/out, $T/err
+AS=
+u() { $AS "$URUN" --root "$ST" "$@" >"$T/out" 2>"$T/err"; }
 # pass DESC CMD...: CMD succeeds
 pass() {
 	local d=$1; shift
@@ -45,6 +48,14 @@ refused() {
 	fi
 }
 has() { grep -qF -- "$1" "$T/out"; }
+# wait_stopped ID: its status turns "stopped" within 5 s
+wait_stopped() {
+	for _ in $(seq 50); do
+		u state "$1" && jqo '.status == "stopped"' && return 0
+		sleep 0.1
+	done
+	return 1
+}
 jqo() { jq -e "$1" "$T/out" >/dev/null; }
 
 # --- global options --------------------------------------------------------
@@ -197,7 +208,7 @@ pass 'exec --preserve-fds 1: fd 3 reaches the process' eval \
 	 grep -q "proc.json" "$T/out"'
 
 pass 'kill with a signal name: stopped' eval \
-	'u kill "$ID" KILL && for i in $(seq 50); do u state "$ID"; jqo ".status == \"stopped\"" && break; sleep 0.1; done; jqo ".status == \"stopped\""'
+	'u kill "$ID" KILL && wait_stopped "$ID"'
 pass 'ps of a stopped container: no pids' eval 'u ps -f json "$ID" && jqo ". == [] or . == null"'
 refused 'exec in a stopped container' "cannot exec in container '$ID': it is stopped" \
 	exec "$ID" true
@@ -226,6 +237,33 @@ pass 'run --keep: the stopped container stays' eval \
 	'jq ".process.args = [\"true\"]" "$B/config.json" >"$B/c" && mv "$B/c" "$B/config.json" &&
 	 u run --keep -b "$B" "$ID-np" && u state "$ID-np" && jqo ".status == \"stopped\"" &&
 	 u delete "$ID-np"'
+
+# --- an unprivileged container: no cgroup, so ps reads its pid namespace,
+# pause has nothing to freeze, kill --all signals what ps finds ---------------
+if id urun-test >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+	chmod 755 "$T"
+	mkdir -m 777 "$T/ub" "$T/uhome"
+	mkdir "$T/ustate" && chown urun-test: "$T/ustate"
+	AS="setpriv --reuid=urun-test --regid=urun-test --init-groups env -i HOME=$T/uhome
+		XDG_RUNTIME_DIR=$T/uhome PATH=$PATH"
+	ST=$T/ustate
+	(cd "$T/ub" && $AS "$URUN" spec --rootless) &&
+		jq --arg r "$ROOTFS" '.root = {path: $r, readonly: true} |
+			.process.terminal = false | .process.args = ["sleep", "1000"]' \
+			"$T/ub/config.json" >"$T/ub.json" && cat "$T/ub.json" >"$T/ub/config.json"
+	pass 'unprivileged: run -d, the container runs with no cgroup' eval \
+		'u run -d -b "$T/ub" "$ID-u" && u state "$ID-u" && jqo ".status == \"running\""'
+	upid=$(jq .pid "$T/out")
+	pass 'unprivileged ps: the pids of its pid namespace, the init among them' eval \
+		'u ps -f json "$ID-u" && jqo "index($upid) != null"'
+	refused 'unprivileged pause: no cgroup to freeze' "'$ID-u' has no cgroup to freeze" \
+		pause "$ID-u"
+	pass 'unprivileged kill --all: every process of the pid namespace, stopped' eval \
+		'u kill --all "$ID-u" KILL && wait_stopped "$ID-u"'
+	refused 'kill of a stopped container' "'$ID-u' is not running" kill "$ID-u" TERM
+	pass 'unprivileged delete' u delete "$ID-u"
+	AS=
+fi
 
 echo "1..$n"
 exit $((failed > 0))

@@ -62,6 +62,7 @@ $(BUILD)/tests/%: runtime/tests/unit/%.c $(BUILD)/liburun.a
 LDFLAGS_test_mount_apply := -Wl,--wrap=mount,--wrap=syscall,--wrap=mkdirat,--wrap=openat,--wrap=symlinkat,--wrap=mknodat
 LDFLAGS_test_fakeroot := -Wl,--wrap=seccomp_init,--wrap=seccomp_load
 LDFLAGS_test_cgroup_edges := -Wl,--wrap=cg_write,--wrap=mkdir,--wrap=rmdir,--wrap=nanosleep
+LDFLAGS_test_hooks_edges := -Wl,--wrap=syscall,--wrap=pipe2
 
 GEN_DOCS := $(BUILD)/tools/gen_docs
 $(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a

@@ -63,6 +63,7 @@ LDFLAGS_test_mount_apply := -Wl,--wrap=mount,--wrap=syscall,--wrap=mkdirat,--wra
 LDFLAGS_test_fakeroot := -Wl,--wrap=seccomp_init,--wrap=seccomp_load
 LDFLAGS_test_cgroup_edges := -Wl,--wrap=cg_write,--wrap=mkdir,--wrap=rmdir,--wrap=nanosleep
 LDFLAGS_test_hooks_edges := -Wl,--wrap=syscall,--wrap=pipe2
+LDFLAGS_test_util_edges := -Wl,--wrap=fsync,--wrap=getrandom,--wrap=unlinkat,--wrap=fstatat,--wrap=openat
 
 GEN_DOCS := $(BUILD)/tools/gen_docs
 $(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a

@@ -5,7 +5,8 @@
  * fault_arm("mount", 0, 1, EPERM) fails the second mount() from now with
  * EPERM (NR picks one syscall(2) number; 0 for other calls);
  * fault_arm_match("cg_write", "cgroup.procs", 0, EINVAL) only counts the calls
- * whose key (a wrapper's choice: a path, a file name) contains the text. Each
+ * whose key (a wrapper's choice: a path, a file name) contains the text;
+ * fault_arm_times(..., SKIP, TIMES, ERR) fails TIMES calls in a row. Each
  * armed fault counts its matching calls on its own. Calls not failed go to
  * __real_NAME. */
 #ifndef URUN_FAULT_H
@@ -20,6 +21,7 @@ struct fault {
 	long nr;
 	const char *match;
 	int skip;	/* matching calls to let through first */
+	int times;	/* calls to fail then */
 	int err;
 	bool armed;
 };
@@ -27,11 +29,11 @@ struct fault {
 static struct fault fault_tab[16];
 
 static inline void
-fault_arm_full(const char *name, long nr, const char *match, int skip, int err)
+fault_arm_full(const char *name, long nr, const char *match, int skip, int times, int err)
 {
 	for (size_t i = 0; i < sizeof(fault_tab) / sizeof(fault_tab[0]); i++)
 		if (!fault_tab[i].armed) {
-			fault_tab[i] = (struct fault){ name, nr, match, skip, err, true };
+			fault_tab[i] = (struct fault){ name, nr, match, skip, times, err, true };
 			return;
 		}
 }
@@ -39,13 +41,19 @@ fault_arm_full(const char *name, long nr, const char *match, int skip, int err)
 static inline void
 fault_arm(const char *name, long nr, int skip, int err)
 {
-	fault_arm_full(name, nr, NULL, skip, err);
+	fault_arm_full(name, nr, NULL, skip, 1, err);
 }
 
 static inline void
 fault_arm_match(const char *name, const char *match, int skip, int err)
 {
-	fault_arm_full(name, 0, match, skip, err);
+	fault_arm_full(name, 0, match, skip, 1, err);
+}
+
+static inline void
+fault_arm_times(const char *name, const char *match, int skip, int times, int err)
+{
+	fault_arm_full(name, 0, match, skip, times, err);
 }
 
 static inline void
@@ -76,9 +84,13 @@ fault_take_key(const char *name, long nr, const char *key)
 		if (!f->armed || strcmp(f->name, name) != 0 || (f->nr && f->nr != nr) ||
 		    (f->match && (key == NULL || strstr(key, f->match) == NULL)))
 			continue;
-		if (f->skip-- > 0 || e)
+		if (f->skip > 0) {
+			f->skip--;
 			continue;
-		f->armed = false;
+		}
+		if (e)
+			continue;
+		f->armed = --f->times > 0;
 		e = f->err;
 	}
 	return e;

@@ -64,6 +64,7 @@ LDFLAGS_test_fakeroot := -Wl,--wrap=seccomp_init,--wrap=seccomp_load
 LDFLAGS_test_cgroup_edges := -Wl,--wrap=cg_write,--wrap=mkdir,--wrap=rmdir,--wrap=nanosleep
 LDFLAGS_test_hooks_edges := -Wl,--wrap=syscall,--wrap=pipe2
 LDFLAGS_test_util_edges := -Wl,--wrap=fsync,--wrap=getrandom,--wrap=unlinkat,--wrap=fstatat,--wrap=openat
+LDFLAGS_test_seccomp_edges := -Wl,--wrap=seccomp_init,--wrap=seccomp_arch_resolve_name,--wrap=seccomp_arch_add,--wrap=seccomp_attr_set,--wrap=seccomp_rule_add_array,--wrap=seccomp_load
 
 GEN_DOCS := $(BUILD)/tools/gen_docs
 $(GEN_DOCS): runtime/src/tools/gen_docs.c $(BUILD)/liburun.a

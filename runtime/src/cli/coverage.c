@@ -15,6 +15,7 @@
  *   libgcov's, which uses the current directory's view and, when the exec
  *   fails, as each try of a PATH search does, resets the counters and dumps
  *   again, inside the container, onto its stderr).
+ * - A re-exec with execveat(2) (sealed.c) dumps first.
  * - close_range(2) spares fds 900-999 (fds.c closes what the init and exec
  *   inherit): that fd lives there. It is close-on-exec: no container process
  *   gets it.
@@ -93,6 +94,9 @@ __wrap_syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
+	/* sealed.c re-executes urun from a memfd: what ran before counts too */
+	if (nr == SYS_execveat)
+		dump();
 	if (nr == SYS_close_range && !((unsigned long)a[2] & CLOSE_RANGE_CLOEXEC)) {
 		unsigned first = (unsigned)a[0], last = (unsigned)a[1];
 		long r = 0;

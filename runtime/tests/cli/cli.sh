@@ -260,7 +260,7 @@ if id urun-test >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 		pause "$ID-u"
 	pass 'unprivileged kill --all: every process of the pid namespace, stopped' eval \
 		'u kill --all "$ID-u" KILL && wait_stopped "$ID-u"'
-	refused 'kill of a stopped container' "'$ID-u' is not running" kill "$ID-u" TERM
+	refused 'kill of a stopped container' "'$ID-u' is stopped" kill "$ID-u" TERM
 	pass 'unprivileged delete' u delete "$ID-u"
 	AS=
 fi

@@ -102,9 +102,12 @@ save_addresses(int fd, int ifindex, json_t *out, struct urun_err **err)
 			for (struct rtattr *a = IFA_RTA(ifa); RTA_OK(a, len); a = RTA_NEXT(a, len))
 				if (a->rta_type == IFA_LOCAL || (a->rta_type == IFA_ADDRESS &&
 								  ifa->ifa_family == AF_INET6))
-					json_array_append_new(out, json_pack("{s:i, s:i, s:s%}",
+					/* raw bytes, not UTF-8: "s%" would refuse
+					 * 192.168.* and most IPv6 addresses */
+					json_array_append_new(out, json_pack("{s:i, s:i, s:o}",
 						"family", ifa->ifa_family, "prefix", ifa->ifa_prefixlen,
-						"addr", (char *)RTA_DATA(a), (size_t)RTA_PAYLOAD(a)));
+						"addr", json_stringn_nocheck(RTA_DATA(a),
+									     RTA_PAYLOAD(a))));
 		}
 	}
 }

@@ -377,15 +377,19 @@ class Runner:
         self.baseline = {}
 
     def copy_tree(self, dst):
-        """Makefile and runtime/ (with built objects, mtimes kept) into DST."""
+        """Makefile and runtime/ into DST: from the worktree for the base (its
+        build left out), from the built base for a mutant (objects and mtimes
+        kept, so that only the mutated file recompiles)."""
         os.makedirs(dst)
         shutil.copy2(os.path.join(TOP, "Makefile"), dst)
         src = self.base if os.path.isdir(os.path.join(self.base, "runtime")) else TOP
+
+        def skip(d, names):
+            # the worktree's own build is not ours to reuse
+            return [n for n in names if src == TOP and d == os.path.join(TOP, "runtime") and
+                    n in ("build", "bin")]
         shutil.copytree(os.path.join(src, "runtime"), os.path.join(dst, "runtime"),
-                        symlinks=True, ignore=shutil.ignore_patterns("tests"))
-        if src == TOP:
-            shutil.rmtree(os.path.join(dst, "runtime", "build"), ignore_errors=True)
-            shutil.rmtree(os.path.join(dst, "runtime", "bin"), ignore_errors=True)
+                        symlinks=True, ignore=skip)
 
     def build(self, tree, logpath):
         with open(logpath, "w") as lg:

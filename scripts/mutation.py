@@ -43,6 +43,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from mutation_reach import build_probe, read_log, script_names
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(TOP, "conformance", "mutants.txt")
 CASES = os.path.join(TOP, "conformance", "cases")
@@ -52,10 +54,10 @@ MODES = ("root", "unpriv")
 # (t4004: SCHED_BATCH with nice 7), which an unprivileged process can only
 # do from a niceness at or below it.
 NICE = 5
-# conform's per-test watchdog (its default is 20 s): every case takes under
-# 1.5 s on the unmutated urun here, and a mutant that hangs a case should cost
-# little. The baseline runs with the same watchdog.
-TEST_TIMEOUT = 10
+# conform's per-test watchdog: its default (20 s). Most cases take under
+# 1.5 s, but some run for seconds by design (t1004 kills create at 30
+# moments), and a case that times out in the baseline cannot kill anything.
+TEST_TIMEOUT = 20
 FIELDS = ("area", "file", "cases", "modes", "what", "unobservable", "gap")
 
 
@@ -282,7 +284,7 @@ def stop(p):
             pass
 
 
-def run_conform(urun, mode, pattern, out, budget, jobs, baseline=None):
+def run_conform(urun, mode, pattern, out, budget, jobs, baseline=None, seen_tags=None):
     """Run conform on URUN. With BASELINE ({(mode, "script.num"): verdict}),
     stop at the first test that fails and did not fail there (conform prints
     TAP as each script ends). Returns (status, fails, results): status ok,
@@ -301,6 +303,8 @@ def run_conform(urun, mode, pattern, out, budget, jobs, baseline=None):
         # A mutant may break the cleanup conform does with it (delete, kill):
         # remove what carries this run's tags.
         kill_tagged(tags)
+        if seen_tags is not None:
+            seen_tags |= tags
 
 
 def conform_watch(args, mode, out, budget, baseline, tags):
@@ -375,6 +379,10 @@ class Runner:
         os.chmod(self.scratch, 0o755)   # the unprivileged runs exec the mutants
         self.base = os.path.join(self.scratch, "base")
         self.baseline = {}
+        self.tag_modes = {}     # conform run tag -> mode, of the baseline runs
+        self.reach = None       # {id: {mode: set(script numbers)}}, from the probe
+        self.kinds = {}         # {id: "stmt" | "func" | None}: where its marker went
+        self.scripts = case_scripts()
 
     def copy_tree(self, dst):
         """Makefile and runtime/ into DST: from the worktree for the base (its
@@ -417,8 +425,11 @@ class Runner:
                 with open(os.path.join(bdir, "results.json"), encoding="utf-8") as f:
                     st, res = "ok", json.load(f)["results"]
             else:
+                tags = set()
                 st, _, res = run_conform(urun, mode, "t[0-9]*", bdir, self.args.full_budget,
-                                         self.args.jobs)
+                                         self.args.jobs, seen_tags=tags)
+                for t in tags:
+                    self.tag_modes[t] = mode
             if st != "ok":
                 raise SystemExit("mutation: the baseline run (%s) failed: %s (see %s)" % (
                     mode, st, os.path.join(out, "baseline-" + mode + ".tap")))
@@ -456,9 +467,24 @@ class Runner:
                 return rec
             stages = [(mode, only_pattern(m["cases"]), "relevant", self.args.budget)
                       for mode in MODES if mode in m["modes"]]
+            reach = self.reach.get(m["id"]) if self.reach is not None and \
+                self.kinds.get(m["id"]) else None
+            if reach is not None and "unknown" in reach:
+                reach = None
+            rec["reach"] = {"marker": self.kinds.get(m["id"]), "scripts": None if reach is None
+                            else {mode: script_names(self.scripts, reach.get(mode, set()))
+                                  for mode in MODES}}
             for mode in MODES if not self.args.fast else ():
-                pat = only_pattern(m["cases"], exclude=True) if mode in m["modes"] else "t[0-9]*"
-                stages.append((mode, pat, "rest", self.args.full_budget))
+                if reach is None or self.args.full:
+                    pat = only_pattern(m["cases"], exclude=True) if mode in m["modes"] \
+                        else "t[0-9]*"
+                    stages.append((mode, pat, "rest", self.args.full_budget))
+                    continue
+                done = m["cases"] if mode in m["modes"] else []
+                todo = [x for x in rec["reach"]["scripts"][mode]
+                        if not any(fnmatch.fnmatchcase(x, g) for g in done)]
+                if todo:
+                    stages.append((mode, only_pattern(todo), "reaching", self.args.full_budget))
             rec["runs"] = []
             for mode, pat, what, budget in stages:
                 s0 = time.time()
@@ -559,6 +585,9 @@ def main():
                     help="seconds for one conform run of a mutant's own cases")
     ap.add_argument("--full-budget", type=int, default=600,
                     help="seconds for one conform run of the rest of the suite")
+    ap.add_argument("--full", action="store_true",
+                    help="confirm every survivor against the whole suite, not only the "
+                         "scripts that reach its code")
     ap.add_argument("--fast", action="store_true",
                     help=argparse.SUPPRESS)  # relevant cases only: development aid, not sound
     ap.add_argument("--keep", action="store_true", help="keep the scratch trees")
@@ -624,7 +653,26 @@ def main():
     try:
         log("scratch %s; building the unmutated urun" % runner.scratch)
         base_urun = runner.prepare_base()
-        baseline = runner.run_baseline(base_urun, args.out)
+        baseline_urun = base_urun
+        log_path = os.path.join(runner.scratch, "reach.log")
+        if not args.full and not args.reuse_baseline:
+            with open(log_path, "w"):
+                pass
+            os.chmod(log_path, 0o666)  # the unprivileged runs write it too
+            live = [m for m in sel if not stale[m["id"]]]
+            probe, runner.kinds = build_probe(runner, live, log_path)
+            if probe:
+                baseline_urun = probe
+                log("probe build: %d markers before the mutated statement, %d at function "
+                    "entry, %d without (whole suite)" % tuple(
+                        sum(1 for k in runner.kinds.values() if k == w)
+                        for w in ("stmt", "func", None)))
+            else:
+                log("probe build failed: every survivor runs the whole suite")
+        baseline = runner.run_baseline(baseline_urun, args.out)
+        if baseline_urun != base_urun:
+            runner.reach = read_log(log_path, runner.tag_modes,
+                                    [m for m in sel if not stale[m["id"]]])
         with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
             for f in [pool.submit(one, n) for n in range(len(sel))]:
                 f.result()
@@ -638,6 +686,8 @@ def main():
         os.path.relpath(args.catalogue, TOP), "selection": {"only": args.only, "area": args.area},
         "complete": args.only == "*" and args.area == "*" and not args.fast and
         not args.reuse_baseline,
+        "confirmation": "whole suite" if args.full or runner.reach is None else
+        "the scripts whose tests reach the mutated code (probe build)",
         "elapsed": round(time.time() - t_start, 1), "cpus": os.cpu_count(),
         "baseline": baseline, "counts": c, "areas": by_area(recs), "mutants": recs,
     }

@@ -36,6 +36,21 @@ def _explain(r):
     return "%s: %s" % ("unobservable" if e["kind"] == "unobservable" else "harness gap", e["text"])
 
 
+def _confirmed(r):
+    """What a survivor passed: the whole suite, or the scripts reaching its code."""
+    reach = r.get("reach") or {}
+    sc = reach.get("scripts")
+    if sc is None:
+        return "whole suite, root and unprivileged"
+    parts = []
+    for mode in ("root", "unpriv"):
+        names = [x.split("-")[0] for x in sc.get(mode, [])]
+        parts.append("%s: %s" % (mode, "no test reaches it" if not names else
+                                  ", ".join(names) if len(names) <= 8 else
+                                  "%d scripts" % len(names)))
+    return "the scripts reaching its code (%s marker): %s" % (reach.get("marker"), "; ".join(parts))
+
+
 def _killer(r):
     k = (r.get("killed_by") or [{}])[0]
     return "%s (%s)" % (k.get("test", "?"), k.get("mode", "?")) if k else ""
@@ -71,9 +86,11 @@ def markdown(d, level=2):
     c = d["counts"]
     a("- " + ", ".join("%s %d" % (LABEL[s], c.get(s, 0)) for s in STATUSES))
     a("- method: each mutant is a small bug planted in a copy of urun (one exact snippet "
-      "replaced); the case scripts named for it run first (root and unprivileged), then, while it "
-      "lives, the rest of the suite in both modes: a survivor passed the whole suite. A test kills "
-      "when it fails and did not fail on the unmutated urun (the baseline run first).")
+      "replaced); the case scripts named for it run first, then, while it lives, every script "
+      "with a test that executes the mutated code in the baseline (a probe build of urun logs "
+      "which tests reach each mutant's code; where that cannot be known, the whole suite), root "
+      "and unprivileged. A test kills when it fails and did not fail on the unmutated urun. "
+      "Survivors confirmed by: %s." % d.get("confirmation", "whole suite"))
     a("")
     a("%s# Mutants per area\n" % h)
     a("| area | mutants | killed | survived | timed out | invalid | stale |")
@@ -86,10 +103,11 @@ def markdown(d, level=2):
     surv = [r for r in d["mutants"] if r["status"] == "survived"]
     a("%s# Survivors (%d)\n" % (h, len(surv)))
     if surv:
-        a("| mutant | area | the bug | why it survives |")
-        a("|---|---|---|---|")
+        a("| mutant | area | the bug | why it survives | passed |")
+        a("|---|---|---|---|---|")
         for r in surv:
-            a("| `%s` | %s | %s | %s |" % (r["id"], r["area"], _md(r["what"]), _md(_explain(r))))
+            a("| `%s` | %s | %s | %s | %s |" % (r["id"], r["area"], _md(r["what"]), _md(_explain(r)),
+                                               _md(_confirmed(r))))
     else:
         a("None: every mutant that ran was killed.")
     a("")
@@ -139,10 +157,10 @@ def html_section(d):
     surv = [r for r in d["mutants"] if r["status"] == "survived"]
     a("<h3>Survivors (%d)</h3>" % len(surv))
     if surv:
-        a("<table><tr><th>mutant<th>area<th>the bug<th>why it survives</tr>")
+        a("<table><tr><th>mutant<th>area<th>the bug<th>why it survives<th>passed</tr>")
         for r in surv:
-            a("<tr><td><code>%s</code><td>%s<td>%s<td>%s</tr>" % (
-                e(r["id"]), e(r["area"]), e(r["what"]), e(_explain(r))))
+            a("<tr><td><code>%s</code><td>%s<td>%s<td>%s<td><small>%s</small></tr>" % (
+                e(r["id"]), e(r["area"]), e(r["what"]), e(_explain(r)), e(_confirmed(r))))
         a("</table>")
     a("<details><summary>every mutant (%d)</summary><table><tr><th>mutant<th>area<th>file"
       "<th>the bug<th>result<th>first failing test</tr>" % len(d["mutants"]))

@@ -702,8 +702,14 @@ def main():
                                     data["elapsed"], os.path.join(args.out, "summary.md")))
     unexplained = [r["id"] for r in recs if r["status"] == "survived" and not r.get("explanation")]
     if unexplained:
-        log("survivors without an explanation in the catalogue: %s" % " ".join(unexplained))
-    return 1 if (c["stale"] or c["invalid"] or c["error"]) else 0
+        log("survivors without a reason in the catalogue (add a case, or an unobservable:/gap: "
+            "line): %s" % " ".join(unexplained))
+    stale_reasons = [r["id"] for r in recs if r["status"] == "killed" and r.get("explanation")]
+    if stale_reasons:
+        log("killed, yet the catalogue explains them as survivors (drop the reason): %s" %
+            " ".join(stale_reasons))
+    # Loud: a stale, invalid or unexplained mutant, or a harness error, fails make mutation.
+    return 1 if (c["stale"] or c["invalid"] or c["error"] or unexplained) else 0
 
 
 if __name__ == "__main__":

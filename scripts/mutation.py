@@ -1,23 +1,27 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""mutation.py [check|list|run] [options]: mutation testing of urun against conform.
+"""mutation.py [check|list|build|run] [options]: mutation testing of urun against conform.
 
 Each mutant in the catalogue (conformance/mutants.txt) is a small, realistic
 bug planted in a private copy of urun's sources: an exact snippet of one file
 (it must occur exactly once) and its replacement. `run` builds every mutant
 and runs the conformance suite against it, root and unprivileged:
 
+  0. first the baseline: the whole suite against a probe build of the
+     unmutated urun, which logs which tests execute each mutant's code
+     (scripts/mutation_reach.py);
   1. the case scripts the catalogue names for the mutant (its `cases`), in the
      modes it names; the first failing test kills the mutant;
-  2. a mutant still alive then runs the rest of the suite in both modes: a
-     mutant is declared a survivor only after the whole suite passed on it,
-     so the relevance lists only order the work, they cannot hide a kill.
+  2. a mutant still alive then runs every script with a test that reaches its
+     code, in the mode that reaches it (the whole suite, both modes, when the
+     reach is unknown or with --full). A test that never executes the mutated
+     code cannot kill it, so the relevance lists only order the work.
 
 A test kills a mutant when it fails (not a known breakage) and did not fail
-on the unmutated urun, which runs the whole suite first (the baseline).
-Stale mutants (the snippet no longer occurs exactly once, a case glob matches
-no script) are errors, reported and counted, never skipped silently; a
-mutant that does not compile is "invalid". A conform run that exceeds its
+in the baseline. Stale mutants (the snippet no longer occurs exactly once, a
+case glob matches no script) are errors, reported and counted, never skipped
+silently; a mutant that does not compile is "invalid", one that compiles to
+the same code and data as urun "equivalent". A conform run that exceeds its
 time budget makes the mutant "timedout". Score = killed / (killed + survived
 + timedout).
 

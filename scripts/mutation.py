@@ -120,6 +120,10 @@ def parse_catalogue(path):
         m["cases"] = (m.get("cases") or "").split()
         m["orig"] = "\n".join(m["orig"]) + "\n"
         m["repl"] = "\n".join(m["repl"]) + "\n" if m["repl"] else ""
+        if m["orig"] == m["repl"]:
+            errors.append("%s: the replacement is the original" % where)
+        if not (m.get("file") or "").startswith("runtime/src/"):
+            errors.append("%s: file must be under runtime/src/" % where)
     if errors:
         raise CatalogueError("\n".join(errors))
     return mutants

@@ -47,7 +47,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from mutation_reach import build_probe, read_log, script_names
+from mutation_reach import build_probe, make_log, read_log, script_names
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(TOP, "conformance", "mutants.txt")
@@ -664,9 +664,7 @@ def main():
         baseline_urun = base_urun
         log_path = os.path.join(runner.scratch, "reach.log")
         if not args.full and not args.reuse_baseline:
-            with open(log_path, "w"):
-                pass
-            os.chmod(log_path, 0o666)  # the unprivileged runs write it too
+            make_log(log_path)
             live = [m for m in sel if not stale[m["id"]]]
             probe, runner.kinds = build_probe(runner, live, log_path)
             if probe:
@@ -681,6 +679,8 @@ def main():
         if baseline_urun != base_urun:
             runner.reach = read_log(log_path, runner.tag_modes,
                                     [m for m in sel if not stale[m["id"]]])
+            if runner.reach is None:
+                log("the reach log overflowed: every survivor runs the whole suite")
         with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
             for f in [pool.submit(one, n) for n in range(len(sel))]:
                 f.result()

@@ -80,19 +80,23 @@ def parse_catalogue(path):
     unobservable: why no test can see it   (or)   gap: the case to add
     -original line (exact, tabs included)
     +replacement line
+    @@                 (another hunk of the same file follows)
     """
     mutants, cur, errors = [], None, []
     with open(path, encoding="utf-8") as f:
         for n, raw in enumerate(f, 1):
             line = raw.rstrip("\n")
             if cur is not None and line[:1] in ("-", "+"):
-                (cur["orig"] if line[0] == "-" else cur["repl"]).append(line[1:])
+                (cur["hunks"][-1][0] if line[0] == "-" else cur["hunks"][-1][1]).append(line[1:])
+                continue
+            if cur is not None and line == "@@":
+                cur["hunks"].append(([], []))
                 continue
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             m = re.fullmatch(r"\[([A-Za-z0-9][A-Za-z0-9.-]*)\]", line.strip())
             if m:
-                cur = {"id": m.group(1), "line": n, "orig": [], "repl": []}
+                cur = {"id": m.group(1), "line": n, "hunks": [([], [])]}
                 mutants.append(cur)
                 continue
             m = re.fullmatch(r"([a-z]+):\s*(.*)", line)
@@ -110,17 +114,17 @@ def parse_catalogue(path):
         for k in ("area", "file", "cases", "what"):
             if not m.get(k):
                 errors.append("%s: no %s" % (where, k))
-        if not m["orig"]:
-            errors.append("%s: no -original lines" % where)
+        if any(not o for o, _ in m["hunks"]):
+            errors.append("%s: a hunk without -original lines" % where)
         if m.get("unobservable") and m.get("gap"):
             errors.append("%s: both unobservable and gap" % where)
         m["modes"] = (m.get("modes") or "root unpriv").split()
         if any(x not in MODES for x in m["modes"]):
             errors.append("%s: modes must be among %s" % (where, " ".join(MODES)))
         m["cases"] = (m.get("cases") or "").split()
-        m["orig"] = "\n".join(m["orig"]) + "\n"
-        m["repl"] = "\n".join(m["repl"]) + "\n" if m["repl"] else ""
-        if m["orig"] == m["repl"]:
+        m["hunks"] = [("\n".join(o) + "\n", "\n".join(r) + "\n" if r else "")
+                      for o, r in m["hunks"]]
+        if all(o == r for o, r in m["hunks"]):
             errors.append("%s: the replacement is the original" % where)
         if not (m.get("file") or "").startswith("runtime/src/"):
             errors.append("%s: file must be under runtime/src/" % where)
@@ -141,9 +145,11 @@ def stale_reason(m, src_top, scripts):
             text = f.read()
     except OSError as e:
         return "cannot read %s: %s" % (m["file"], e.strerror)
-    n = count_lines_match(text, m["orig"])
-    if n != 1:
-        return "the original snippet occurs %d times in %s (must be exactly once)" % (n, m["file"])
+    for k, (orig, _) in enumerate(m["hunks"]):
+        n = count_lines_match(text, orig)
+        if n != 1:
+            return "the original snippet%s occurs %d times in %s (must be exactly once)" % (
+                " of hunk %d" % (k + 1) if len(m["hunks"]) > 1 else "", n, m["file"])
     for g in m["cases"]:
         if not any(fnmatch.fnmatchcase(s, g) for s in scripts):
             return "case glob %r matches no script in conformance/cases" % g
@@ -162,15 +168,23 @@ def count_lines_match(text, snippet):
         start = i + 1
 
 
+def find_lines(text, snippet):
+    """Offset of SNIPPET in TEXT where it starts a line, or -1."""
+    i = text.find(snippet)
+    while i > 0 and text[i - 1] != "\n":
+        i = text.find(snippet, i + 1)
+    return i
+
+
 def apply(m, tree):
     path = os.path.join(tree, m["file"])
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    i = text.find(m["orig"])
-    while i > 0 and text[i - 1] != "\n":
-        i = text.find(m["orig"], i + 1)
+    for orig, repl in m["hunks"]:
+        i = find_lines(text, orig)
+        text = text[:i] + repl + text[i + len(orig):]
     with open(path, "w", encoding="utf-8") as f:
-        f.write(text[:i] + m["repl"] + text[i + len(m["orig"]):])
+        f.write(text)
 
 
 def loaded_image(binary):
@@ -666,7 +680,7 @@ def main():
         if not args.full and not args.reuse_baseline:
             make_log(log_path)
             live = [m for m in sel if not stale[m["id"]]]
-            probe, runner.kinds = build_probe(runner, live, log_path)
+            probe, runner.kinds, markers = build_probe(runner, live, log_path)
             if probe:
                 baseline_urun = probe
                 log("probe build: %d markers before the mutated statement, %d at function "
@@ -677,8 +691,7 @@ def main():
                 log("probe build failed: every survivor runs the whole suite")
         baseline = runner.run_baseline(baseline_urun, args.out)
         if baseline_urun != base_urun:
-            runner.reach = read_log(log_path, runner.tag_modes,
-                                    [m for m in sel if not stale[m["id"]]])
+            runner.reach = read_log(log_path, runner.tag_modes, markers)
             if runner.reach is None:
                 log("the reach log overflowed: every survivor runs the whole suite")
         with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:

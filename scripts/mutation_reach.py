@@ -125,12 +125,18 @@ def _statement_start(lines, i):
     return False
 
 
-def place(text, snippet):
-    """Where a marker for SNIPPET (occurring once in TEXT) goes: ("stmt", line
-    index), ("func", line index of the function's '{'), or (None, None)."""
+def find_lines(text, snippet):
+    """Offset of SNIPPET in TEXT where it starts a line, or -1."""
     i = text.find(snippet)
     while i > 0 and text[i - 1] != "\n":
         i = text.find(snippet, i + 1)
+    return i
+
+
+def place(text, snippet):
+    """Where a marker for SNIPPET (occurring once in TEXT) goes: ("stmt", line
+    index), ("func", line index of the function's '{'), or (None, None)."""
+    i = find_lines(text, snippet)
     if i < 0:
         return None, None
     lines = text.splitlines(True)
@@ -144,27 +150,33 @@ def place(text, snippet):
 
 
 def instrument(tree, mutants, log_path, kinds=None):
-    """Insert the markers into the sources under TREE (a copy of the base).
-    KINDS ({id: "stmt"|"func"|None}) forces placements (after a failed build).
-    Returns {id: (kind, index)}."""
-    by_file = {}
-    for n, m in enumerate(mutants):
-        by_file.setdefault(m["file"], []).append((n, m))
-    placed = {}
+    """Insert the markers into the sources under TREE (a copy of the base):
+    one per hunk of each mutant. KINDS ({id: "stmt"|"func"|None}) forces
+    placements (after a failed build). Returns ({id: kind}, marker index ->
+    mutant id); a mutant's kind is None when one of its hunks has no marker
+    (then its reach is unknown), "func" when one is at function entry."""
+    markers, by_file = [], {}
+    for m in mutants:
+        for orig, _ in m["hunks"]:
+            by_file.setdefault(m["file"], []).append((len(markers), m, orig))
+            markers.append(m["id"])
+    kind_of = {}
     for f, ms in by_file.items():
         path = os.path.join(tree, f)
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
         lines = text.splitlines(True)
         inserts = []    # (line index, marker line): inserted before that line
-        for n, m in ms:
-            kind, at = place(text, m["orig"])
+        for n, m, orig in ms:
+            kind, at = place(text, orig)
             want = (kinds or {}).get(m["id"], kind)
             if want == "func" and kind == "stmt":
-                kind, at = "func", _function_open(lines, text.count("\n", 0, text.find(m["orig"])))
+                kind, at = "func", _function_open(lines, text.count("\n", 0, find_lines(text, orig)))
             elif want is None:
                 kind, at = None, None
-            placed[m["id"]] = (kind, n)
+            prev = kind_of.get(m["id"], "stmt")
+            kind_of[m["id"]] = None if None in (prev, kind) else \
+                "func" if "func" in (prev, kind) else "stmt"
             if kind == "stmt":
                 indent = re.match(r"\s*", lines[at]).group(0)
                 inserts.append((at, "%smutation_reached(%d);\n" % (indent, n)))
@@ -177,9 +189,9 @@ def instrument(tree, mutants, log_path, kinds=None):
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(DECL + "".join(lines))
     with open(os.path.join(tree, "runtime", "src", "lib", "zz_mutation_reach.c"), "w") as fh:
-        fh.write(PROBE_C.replace("@LOG@", log_path).replace("@N@", str(max(1, len(mutants))))
+        fh.write(PROBE_C.replace("@LOG@", log_path).replace("@N@", str(max(1, len(markers))))
                  .replace("@SIZE@", str(REACH_SIZE)).replace("@REC@", str(REC)))
-    return placed
+    return kind_of, markers
 
 
 def failing_markers(build_log, tree):
@@ -205,11 +217,12 @@ def make_log(path):
     os.chmod(path, 0o666)
 
 
-def read_log(path, tag_modes, mutants):
+def read_log(path, tag_modes, markers):
     """{id: {mode: set(script numbers)}} from the log; "unknown" as a mode
     key when a process without a test mark (or of an unknown run) got there.
-    None when the log overflowed (then nothing is known)."""
-    reach = {m["id"]: {} for m in mutants}
+    None when the log overflowed (then nothing is known). MARKERS: marker
+    index -> mutant id, as instrument() returned it."""
+    reach = {mid: {} for mid in markers}
     try:
         with open(path, "rb") as fh:
             data = fh.read(REC)
@@ -222,10 +235,10 @@ def read_log(path, tag_modes, mutants):
     for k in range(count):
         rec = data[(k + 1) * REC:(k + 2) * REC]
         parts = rec.split(b"\0", 1)[0].decode(errors="replace").split()
-        if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) >= len(mutants):
+        if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) >= len(markers):
             continue    # not written (a process killed in between)
         mark, idx = parts
-        mid = mutants[int(idx)]["id"]
+        mid = markers[int(idx)]
         m = re.match(r"(c[0-9a-f]{6}[0-9]*)-t?([0-9]{4})-([0-9]+)", mark)
         if not m or m.group(1) not in tag_modes:
             if mark.endswith("-smoke"):
@@ -238,23 +251,23 @@ def read_log(path, tag_modes, mutants):
 
 def build_probe(runner, mutants, log_path):
     """Build the probe tree (a copy of the base with markers); demote markers
-    that break the build. Returns (urun path, {id: kind})."""
+    that break the build. Returns (urun path or None, {id: kind}, markers)."""
     kinds = {}
     for attempt in range(4):
         tree = os.path.join(runner.scratch, "probe%d" % attempt)
         runner.copy_tree(tree)
-        placed = instrument(tree, mutants, log_path, kinds)
+        kind_of, markers = instrument(tree, mutants, log_path, kinds)
         logf = os.path.join(runner.scratch, "probe-build%d.log" % attempt)
         if runner.build(tree, logf):
-            return os.path.join(tree, "runtime", "bin", "urun"), {k: v[0] for k, v in placed.items()}
+            return os.path.join(tree, "runtime", "bin", "urun"), kind_of, markers
         with open(logf, errors="replace") as fh:
             bad = failing_markers(fh.read(), tree)
         if not bad:
             break
         for n in bad:
-            mid = mutants[n]["id"]
-            kinds[mid] = "func" if placed[mid][0] == "stmt" else None
-    return None, {}
+            mid = markers[n]
+            kinds[mid] = "func" if kind_of[mid] == "stmt" else None
+    return None, {}, []
 
 
 def script_names(scripts, numbers):

@@ -47,7 +47,8 @@ ATTACK_BIN := $(ATTACK_SRC:conformance/probe/attacks/%.c=conformance/probe/attac
 
 .PHONY: all deps fixtures unit cli-test valgrind conformance conformance-root conformance-unpriv \
 	conformance-fallback integration \
-	features-check check coverage report bench scale docs docs-check install install-conform clean
+	features-check check coverage report bench scale docs docs-check install install-conform clean \
+	mutation mutation-check
 all: $(URUN) $(PROBE)
 
 deps:
@@ -152,6 +153,15 @@ coverage:
 
 report: deps all fixtures
 	scripts/report.sh
+
+# Mutation testing of urun against the suite (slow, outside check; docs/mutation.md):
+# conformance/out/mutation/results.json, which make report then includes.
+mutation: all fixtures
+	scripts/mutation.py run
+
+# Every mutant of conformance/mutants.txt still fits the sources (fast).
+mutation-check:
+	scripts/mutation.py check
 
 # The bench's own tools (runtime/src/tools/bench_run.c, bare_floor.c, cgroup_move.c)
 BENCH_TOOLS := $(BUILD)/tools/bench_run $(BUILD)/tools/bare_floor $(BUILD)/tools/cgroup_move

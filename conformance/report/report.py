@@ -8,7 +8,8 @@ report.md and report.html (self-contained, no network). The report has, per
 runtime, the arrangements it ran under and its declarations; the security
 classes x runtimes (tests titled "[CLASS] ..."); a matrix of spec fields x runtimes; the spec coverage of the cases (config fields walked from
 the schemas, runtime.md requirements); every case's verdict with its reason;
-and urun's lcov coverage when coverage/summary.json exists."""
+urun's lcov coverage when coverage/summary.json exists; and the mutation score
+when `make mutation` wrote conformance/out/mutation/results.json (--mutation)."""
 
 import argparse
 import html
@@ -19,6 +20,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import OrderedDict, defaultdict
+
+import mutation_section  # the "Mutation score" section (make mutation)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORM = os.path.dirname(HERE)
@@ -446,6 +449,7 @@ class Report:
             a("| %s.%s | %s | %s | %s |" % (script, num, md(title),
                                           ", ".join("`%s`" % f for f in fields), " | ".join(cells)))
         a("")
+        a(mutation_section.markdown(getattr(self, "mutation", None)))
         a("## Why: every verdict that is not a plain pass\n")
         for label in self.labels:
             a("### %s\n" % label)
@@ -567,7 +571,7 @@ class Report:
                 a("<td class='v %s'>%s%s</td>" % (v, SYMBOL.get(v, "") + " " + SHORT.get(v, v), (
                     "<details><summary>why</summary>%s</details>" % e(reason)) if reason else ""))
             a("</tr>")
-        a("</table></body></html>")
+        a("</table>%s</body></html>" % mutation_section.html_section(getattr(self, "mutation", None)))
         return "".join(H)
 
     # ------------------------------------------------------------ junit
@@ -621,6 +625,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--junit-only", action="store_true")
     ap.add_argument("--coverage", default=os.path.join(TOP, "coverage", "summary.json"))
+    ap.add_argument("--mutation", default=os.path.join(CONFORM, "out", "mutation", "results.json"))
     ap.add_argument("results", nargs="+")
     args = ap.parse_args()
     conform, runtimes, results = load(args.results)
@@ -633,6 +638,7 @@ def main():
             coverage = None
     os.makedirs(args.out, exist_ok=True)
     rep = Report(conform, runtimes, results, coverage)
+    rep.mutation = mutation_section.load(args.mutation)
     merged = os.path.join(args.out, "results.json")
     if len(args.results) > 1 or os.path.abspath(args.results[0]) != os.path.abspath(merged):
         with open(merged, "w", encoding="utf-8") as f:

@@ -144,7 +144,7 @@ features-check: $(URUN)
 integration: all fixtures
 	runtime/tests/integration/engines.sh $(URUN) fixtures/build/rootfs
 
-check: deps all unit valgrind docs-check features-check conformance cli-test integration
+check: deps all unit valgrind docs-check features-check mutation-check conformance cli-test integration
 
 include runtime/tests/fuzz/fuzz.mk
 

@@ -3,23 +3,19 @@
  * after create loads it (urun_state_load, with and without the lock, and
  * urun_state_load_salvage as delete does), then as journal.json next to no
  * state.json (what delete salvages after a create died). A loaded state must
- * name its directory and hold it open. Then
- * what `state` and `list` do with it: the live status (with the cgroup path
- * decoded as for a live container) and the state document.
- * Nothing that signals, removes or joins (kill, delete, exec) is called: those
- * act on the pid and cgroup the file names. The state root is a directory made
- * under $FUZZ_TMPDIR (default /tmp): as root on a tmpfs mounted there in a
- * mount namespace of the fuzzer's own, so nothing outlives it even after a
- * crash; else removed at exit (and by `make fuzz` after a crash). See
- * docs/fuzzing.md. */
+ * name its directory and hold it open. Then what `state` and `list` do with
+ * it: the live status (with the cgroup path decoded as for a live container)
+ * and the state document. Nothing that signals, removes or joins (kill,
+ * delete, exec) is called: those act on the pid and cgroup the file names.
+ * The state root is a directory made under $FUZZ_TMPDIR (default /tmp) and
+ * removed at exit; after a crash `make fuzz` removes it with its own
+ * temporary directory. See docs/fuzzing.md. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <jansson.h>
 
@@ -45,15 +41,6 @@ remove_root(void)
 	rmdir(root);
 }
 
-/* A tmpfs over TMP that only this process sees. */
-static bool
-private_tmpfs(const char *tmp)
-{
-	return unshare(CLONE_NEWNS) == 0 &&
-	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
-	       mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") == 0;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -64,7 +51,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_quiet_logs();
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
-	private_tmpfs(tmp);
 	snprintf(root, sizeof(root), "%s/urun-fuzz-state-XXXXXX", tmp);
 	if (mkdtemp(root) == NULL) {
 		perror("fuzz: mkdtemp");
